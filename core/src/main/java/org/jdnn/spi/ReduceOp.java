@@ -1,0 +1,4 @@
+package org.jdnn.spi;
+
+/** Reductions over a set of axes. */
+public enum ReduceOp { SUM, MEAN, MAX }
