@@ -16,6 +16,7 @@ import org.jdnn.io.Checkpoint;
 import org.jdnn.models.Models;
 import org.jdnn.nn.CrossEntropyLoss;
 import org.jdnn.nn.Module;
+import org.jdnn.optim.LrScheduler;
 import org.jdnn.optim.SGD;
 import org.jdnn.spi.Backends;
 import org.jdnn.tensor.Generator;
@@ -59,6 +60,10 @@ final class TrainCommand implements Callable<Integer> {
 
   @Option(names = "--nesterov", description = "Use Nesterov momentum.")
   boolean nesterov;
+
+  @Option(names = "--lr-schedule", description = "Per-epoch learning rate: constant, cosine (to 0 at the last "
+      + "epoch) or step (x0.1 every third of the epochs) (default: ${DEFAULT-VALUE}).")
+  String lrSchedule = "cosine";
 
   @Option(names = "--weight-decay", description = "L2 weight decay (default: ${DEFAULT-VALUE}).")
   double weightDecay = 0;
@@ -107,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
     Module net = entry.builder().get().to(sel.backend);
     o.printf("model: %s, %,d parameters%n", entry.name(), net.parameterCount());
     SGD optimizer = SGD.withMomentum(net.parameters(), lr, momentum, nesterov, weightDecay);
-    Trainer trainer = new Trainer(net, new CrossEntropyLoss(), optimizer);
+    Trainer trainer = new Trainer(net, new CrossEntropyLoss(), optimizer).setScheduler(scheduler());
     DataLoader trainLoader = new DataLoader(train, batchSize, true, seed, false).to(sel.backend);
     DataLoader testLoader = new DataLoader(test, 256, false, 0, false).to(sel.backend);
 
@@ -126,7 +131,7 @@ final class TrainCommand implements Callable<Integer> {
     info.put("epochs", epochs);
     info.put("global_step", trainer.globalStep());
     info.put("optimizer", Map.of("name", "SGD", "lr", lr, "momentum", momentum, "nesterov", nesterov,
-        "weight_decay", weightDecay));
+        "weight_decay", weightDecay, "lr_schedule", lrSchedule));
     info.put("batch_size", batchSize);
     info.put("seed", seed);
     info.put("device", sel.backend.description());
@@ -138,6 +143,15 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private LrScheduler scheduler() {
+    switch (lrSchedule) {
+      case "constant": return LrScheduler.constant();
+      case "cosine": return LrScheduler.cosine(epochs, 0);
+      case "step": return LrScheduler.step(Math.max(1, epochs / 3), 0.1);
+      default: throw new AssertionError(lrSchedule); // validate() accepts only the three names
+    }
+  }
+
   private void validate() {
     CommandLine cl = spec.commandLine();
     if (epochs <= 0) throw new CommandLine.ParameterException(cl, "--epochs must be a positive integer; received " + epochs);
@@ -145,6 +159,9 @@ final class TrainCommand implements Callable<Integer> {
     if (!(lr > 0) || !Double.isFinite(lr)) throw new CommandLine.ParameterException(cl, "--lr must be a positive number; received " + lr);
     if (momentum < 0 || momentum >= 1) throw new CommandLine.ParameterException(cl, "--momentum must be in [0, 1); received " + momentum);
     if (weightDecay < 0) throw new CommandLine.ParameterException(cl, "--weight-decay must be >= 0; received " + weightDecay);
+    if (!java.util.List.of("constant", "cosine", "step").contains(lrSchedule)) {
+      throw new CommandLine.ParameterException(cl, "--lr-schedule must be constant, cosine or step; received " + lrSchedule);
+    }
     if (nesterov && momentum == 0) throw new CommandLine.ParameterException(cl, "--nesterov needs --momentum > 0");
     if (threads != null && threads <= 0) throw new CommandLine.ParameterException(cl, "--threads must be a positive integer; received " + threads);
     if (trainLimit != null && trainLimit <= 0) throw new CommandLine.ParameterException(cl, "--train-limit must be positive; received " + trainLimit);

@@ -7,6 +7,7 @@ import org.jdnn.data.Batch;
 import org.jdnn.data.DataLoader;
 import org.jdnn.nn.Loss;
 import org.jdnn.nn.Module;
+import org.jdnn.optim.LrScheduler;
 import org.jdnn.optim.Optimizer;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Tensor;
@@ -25,12 +26,21 @@ public final class Trainer {
   private final Module model;
   private final Loss loss;
   private final Optimizer optimizer;
+  private final double baseLr;
+  private LrScheduler scheduler = LrScheduler.constant();
   private long globalStep;
 
   public Trainer(Module model, Loss loss, Optimizer optimizer) {
     this.model = model;
     this.loss = loss;
     this.optimizer = optimizer;
+    this.baseLr = optimizer.lr();
+  }
+
+  /** Sets the learning-rate schedule applied at the start of each epoch; returns this. */
+  public Trainer setScheduler(LrScheduler scheduler) {
+    this.scheduler = scheduler;
+    return this;
   }
 
   /** Steps taken so far. */
@@ -55,6 +65,7 @@ public final class Trainer {
 
   private EpochResult trainEpoch(DataLoader train, DataLoader test, int epoch, int epochs, List<TrainListener> listeners) {
     int steps = train.batches();
+    optimizer.setLr(scheduler.lr(epoch, baseLr));
     for (TrainListener l : listeners) l.onEpochStart(epoch, epochs, steps);
     model.train();
     long start = System.nanoTime();
