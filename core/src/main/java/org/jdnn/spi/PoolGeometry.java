@@ -59,9 +59,9 @@ public final class PoolGeometry {
       Check.shape(stride[i] >= 1, "%s: stride must be >= 1; received %s", name, stride);
       Check.shape(dilation[i] >= 1, "%s: dilation must be >= 1; received %s", name, dilation);
       int span = dilation[i] * (kernel[i] - 1) + 1;
-      // PyTorch's rule: padding at most half the (effective, for max) window.
-      int window = mode == Mode.MAX ? span : kernel[i];
-      Check.shape(padding[i] >= 0 && 2 * padding[i] <= window,
+      // PyTorch's rule: padding at most half the kernel, dilated or not. (Half the dilated window
+      // would admit windows of padding only, whose max is -infinity.)
+      Check.shape(padding[i] >= 0 && 2 * padding[i] <= kernel[i],
           "%s: padding must be between 0 and half the window size; received padding %s, kernel %s",
           name, padding, kernel);
       int room = in[i] + 2 * padding[i] - span;

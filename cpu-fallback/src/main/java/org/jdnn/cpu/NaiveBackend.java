@@ -383,7 +383,7 @@ public class NaiveBackend implements Backend {
 
   static double activate(Activation a, double x) {
     switch (a) {
-      case RELU: return x > 0 ? x : 0;
+      case RELU: return x > 0 || Double.isNaN(x) ? x : 0; // NaN propagates, as in PyTorch
       case SIGMOID: return 1 / (1 + Math.exp(-x));
       case TANH: return Math.tanh(x);
       default: throw new AssertionError(a);

@@ -1,0 +1,247 @@
+package org.jdnn.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jdnn.conformance.Tolerance;
+import org.jdnn.io.Safetensors;
+import org.jdnn.nn.Functional;
+import org.jdnn.nn.Linear;
+import org.jdnn.ops.Convolution;
+import org.jdnn.ops.Pooling;
+import org.jdnn.spi.Backend;
+import org.jdnn.spi.PoolGeometry.Mode;
+import org.jdnn.tensor.Scope;
+import org.jdnn.tensor.Tensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Forward results and gradients of jdnn's public API compared with values PyTorch computed
+ * offline, for any backend. The files are safetensors under {@code golden/} on the class path
+ * (from {@code core/src/test/resources}), written by {@code scripts/golden/make_golden.py}; each
+ * holds one case's inputs, PyTorch's outputs, a random upstream gradient for non-scalar outputs,
+ * PyTorch's gradients, and in its metadata the operation and its parameters, which this suite
+ * reads rather than repeats.
+ *
+ * <p>Tensor names in a file: {@code input}, {@code weight}, {@code bias}, {@code target},
+ * {@code output}, {@code grad_output} and {@code grad_input}, {@code grad_weight},
+ * {@code grad_bias}.
+ */
+public abstract class GoldenSuite {
+  /** The format the files declare; bumped by the script when their layout changes. */
+  static final String FORMAT = "jdnn-golden";
+  static final String VERSION = "1";
+
+  /**
+   * PyTorch and jdnn both compute in F32 but sum in different orders (PyTorch's CPU convolution
+   * through oneDNN, jdnn through im2col and GEMM): 1e-5 of each element plus 1e-5 of the tensor's
+   * RMS, as the conformance suite allows for F32 sums.
+   */
+  static final Tolerance TOLERANCE =
+      Tolerance.scaled(1e-5, "F32 in PyTorch and in jdnn, different summation orders");
+
+  /** The backend under test; called once per test. */
+  protected abstract Backend backend();
+
+  @TempDir
+  Path tmp;
+
+  private Backend be;
+  private Scope scope;
+
+  @BeforeEach
+  void openScope() {
+    be = backend();
+    scope = Scope.open();
+  }
+
+  @AfterEach
+  void closeScope() {
+    scope.close();
+  }
+
+  /** The files listed in {@code golden/index.txt}. */
+  static Stream<String> goldenFiles() {
+    try (InputStream in = GoldenSuite.class.getResourceAsStream("/golden/index.txt")) {
+      assertNotNull(in, "golden/index.txt is not on the class path (core's test resources)");
+      List<String> names = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
+          .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).collect(Collectors.toList());
+      return names.stream();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void everyOperationHasGoldenFiles() throws IOException {
+    Map<String, Integer> perOp = new LinkedHashMap<>();
+    for (String f : goldenFiles().toList()) perOp.merge(read(f).metadata.get("op"), 1, Integer::sum);
+    for (String op : List.of("conv2d", "max_pool2d", "avg_pool2d", "linear", "cross_entropy", "log_softmax",
+        "softmax")) {
+      assertTrue(perOp.getOrDefault(op, 0) > 0, "no golden file for " + op + "; found " + perOp);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goldenFiles")
+  void matchesPyTorch(String file) throws IOException {
+    Safetensors.Contents c = read(file);
+    Map<String, String> meta = c.metadata;
+    assertEquals(FORMAT, meta.get("format"), file + ": not a jdnn golden file");
+    assertEquals(VERSION, meta.get("version"), file + ": golden format version (regenerate or update GoldenSuite)");
+    String what = file + " (" + meta.get("op") + ", " + meta.get("description") + ", torch "
+        + meta.get("torch_version") + ")";
+    Case k = new Case(what, c.tensors);
+    switch (meta.get("op")) {
+      case "conv2d": conv2d(k, meta); break;
+      case "max_pool2d": pool(k, meta, Mode.MAX); break;
+      case "avg_pool2d":
+        pool(k, meta, bool(meta, "count_include_pad") ? Mode.AVG_INCLUDE_PAD : Mode.AVG_EXCLUDE_PAD);
+        break;
+      case "linear": linear(k, meta); break;
+      case "cross_entropy": crossEntropy(k, meta); break;
+      case "log_softmax": softmax(k, meta, true); break;
+      case "softmax": softmax(k, meta, false); break;
+      default: throw new AssertionError(what + ": unknown op " + meta.get("op"));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private void conv2d(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    Tensor w = k.leaf("weight");
+    Tensor b = bool(meta, "bias") ? k.leaf("bias") : null;
+    Tensor y = Convolution.conv(x, w, b, ints(meta, "stride"), ints(meta, "padding"), ints(meta, "dilation"),
+        Integer.parseInt(meta.get("groups")));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+    k.compare("grad_weight", w.grad());
+    if (b != null) k.compare("grad_bias", b.grad());
+  }
+
+  private void pool(Case k, Map<String, String> meta, Mode mode) {
+    Tensor x = k.leaf("input");
+    int[] dilation = mode == Mode.MAX ? ints(meta, "dilation") : new int[] {1, 1};
+    Tensor y = Pooling.pool(mode, x, ints(meta, "kernel_size"), ints(meta, "stride"), ints(meta, "padding"),
+        dilation, bool(meta, "ceil_mode"));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  /** Through the {@link Linear} layer, its weights loaded as a PyTorch state dict would be. */
+  private void linear(Case k, Map<String, String> meta) {
+    Tensor w = k.get("weight");
+    boolean hasBias = bool(meta, "bias");
+    Linear layer = new Linear(w.dim(1), w.dim(0), hasBias);
+    layer.to(be);
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    state.put("weight", w);
+    if (hasBias) state.put("bias", k.get("bias"));
+    layer.loadStateDict(state, true);
+    Tensor x = k.leaf("input");
+    Tensor y = layer.forward(x);
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+    k.compare("grad_weight", layer.weight().grad());
+    if (hasBias) k.compare("grad_bias", layer.bias().grad());
+  }
+
+  private void crossEntropy(Case k, Map<String, String> meta) {
+    assertEquals("mean", meta.get("reduction"), k.what + ": jdnn's cross entropy is the mean");
+    Tensor logits = k.leaf("input");
+    Tensor loss = Functional.crossEntropy(logits, k.get("target"));
+    k.compare("output", loss);
+    loss.backward();
+    k.compare("grad_input", logits.grad());
+  }
+
+  private void softmax(Case k, Map<String, String> meta, boolean log) {
+    Tensor x = k.leaf("input");
+    int dim = Integer.parseInt(meta.get("dim"));
+    Tensor y = log ? x.logSoftmax(dim) : x.softmax(dim);
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  /** One file's tensors, on the backend under test. */
+  private static final class Case {
+    final String what;
+    final Map<String, Tensor> tensors;
+
+    Case(String what, Map<String, Tensor> tensors) {
+      this.what = what;
+      this.tensors = tensors;
+    }
+
+    Tensor get(String name) {
+      Tensor t = tensors.get(name);
+      assertNotNull(t, what + ": no tensor '" + name + "' in the file; it has " + tensors.keySet());
+      return t;
+    }
+
+    /** A leaf that requires grad, holding the file's tensor. */
+    Tensor leaf(String name) {
+      return get(name).requiresGrad(true);
+    }
+
+    /** Compares jdnn's {@code actual} with PyTorch's tensor {@code name}. */
+    void compare(String name, Tensor actual) {
+      Tensor expected = get(name);
+      assertNotNull(actual, what + ": jdnn computed no " + name);
+      assertEquals(expected.shape(), actual.shape(), what + ": shape of " + name);
+      TOLERANCE.assertClose(what + ": " + name + " vs PyTorch", expected.shape(), expected.toDoubleArray(),
+          actual.toDoubleArray());
+    }
+  }
+
+  /** Reads a golden file from the class path onto the backend under test. */
+  private Safetensors.Contents read(String file) throws IOException {
+    Path local = tmp.resolve(file);
+    try (InputStream in = GoldenSuite.class.getResourceAsStream("/golden/" + file)) {
+      assertNotNull(in, "golden/" + file + " is listed in index.txt but not on the class path");
+      Files.copy(in, local, StandardCopyOption.REPLACE_EXISTING); // it may sit inside a jar
+    }
+    return Safetensors.read(local, be);
+  }
+
+  private static boolean bool(Map<String, String> meta, String key) {
+    String v = meta.get(key);
+    assertTrue("true".equals(v) || "false".equals(v), "metadata " + key + " must be true or false; found " + v);
+    return Boolean.parseBoolean(v);
+  }
+
+  /** {@code "2,1"} to {@code {2, 1}}. */
+  private static int[] ints(Map<String, String> meta, String key) {
+    String v = meta.get(key);
+    assertNotNull(v, "metadata has no " + key + "; it has " + meta.keySet());
+    return Arrays.stream(v.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+  }
+}
