@@ -9,7 +9,7 @@ public final class Activations {
   private Activations() {}
 
   public static Tensor apply(Activation a, Tensor x) {
-    Ops.floating(a.name().toLowerCase(), "input", x);
+    Ops.floating(a.kind().name().toLowerCase(), "input", x);
     Tensor y = Ops.empty(x.shape(), x.dtype(), x.backend());
     x.backend().activation(a, x, y);
     return new ActivationFn(a, x, y).attach(y);

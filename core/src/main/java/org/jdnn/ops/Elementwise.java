@@ -20,6 +20,7 @@ public final class Elementwise {
     Shape out = Shape.broadcast(a.shape(), b.shape());
     Tensor y = Ops.empty(out, a.dtype(), be);
     be.binary(op, a, b, y);
+    if (op.isComparison()) return y; // a 0/1 mask: no gradient, as PyTorch's boolean results
     return new BinaryFn(op, a, b).attach(y);
   }
 
@@ -27,6 +28,7 @@ public final class Elementwise {
   public static Tensor scalar(BinaryOp op, Tensor a, double s) {
     Tensor y = Ops.empty(a.shape(), a.dtype(), a.backend());
     a.backend().binaryScalar(op, a, s, y);
+    if (op.isComparison()) return y;
     return new ScalarFn(op, a, s).attach(y);
   }
 

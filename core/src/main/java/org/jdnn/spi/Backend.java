@@ -1,5 +1,7 @@
 package org.jdnn.spi;
 
+import java.util.EnumSet;
+import java.util.Set;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Tensor;
@@ -13,6 +15,10 @@ import org.jdnn.tensor.Tensor;
  * storages. Outputs are overwritten unless the method says it accumulates. All floating-point
  * primitives accept F32; a backend may also accept F64 (the CPU backends do, for gradient checks).
  *
+ * <p>Beyond {@link Capability#CORE}, groups of primitives are optional: a backend declares the
+ * groups it implements in {@link #capabilities()}, and the default methods of the others throw
+ * {@link UnsupportedOperationException} naming the backend and the group.
+ *
  * <p>Composites are built in {@code core} from these: linear layers from {@link #gemm}, bias from
  * broadcasting {@link #binary}, bias gradients from {@link #reduce}, global pooling from
  * {@link #pool} over the whole map, cross-entropy from {@link #softmax} and {@link #oneHot}.
@@ -23,6 +29,11 @@ public interface Backend {
 
   /** A short name for logs and reports, e.g. {@code cpu (4 threads)} or {@code cuda:0 H100}. */
   String description();
+
+  /** The groups of primitives this backend implements; at least {@link Capability#CORE}. */
+  default Set<Capability> capabilities() {
+    return EnumSet.of(Capability.CORE);
+  }
 
   // ---- memory ----
 
@@ -115,4 +126,144 @@ public interface Backend {
    * checks the range first.
    */
   void oneHot(Tensor labels, Tensor out);
+
+  // ---- data movement (Capability.DATA_MOVEMENT) ----
+
+  /** {@code y = x.permute(axes)}: {@code y.shape[i] = x.shape[axes[i]]}. */
+  default void permute(Tensor x, int[] axes, Tensor y) {
+    throw unsupported("permute", Capability.DATA_MOVEMENT);
+  }
+
+  /** {@code y = x[..., start : start + y.dim(axis), ...]} along {@code axis}. */
+  default void narrow(Tensor x, int axis, int start, Tensor y) {
+    throw unsupported("narrow", Capability.DATA_MOVEMENT);
+  }
+
+  /** {@code dst[..., start : start + src.dim(axis), ...] = src} along {@code axis}; the rest of dst is kept. */
+  default void narrowAssign(Tensor src, int axis, int start, Tensor dst) {
+    throw unsupported("narrowAssign", Capability.DATA_MOVEMENT);
+  }
+
+  /** {@code out = cond != 0 ? a : b} with broadcasting of all three; NaN in the unselected operand does not leak. */
+  default void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    throw unsupported("where", Capability.DATA_MOVEMENT);
+  }
+
+  // ---- padding (Capability.PADDING) ----
+
+  /**
+   * Pads the last {@code before.length} axes of {@code x}: axis {@code rank - k + i} gets
+   * {@code before[i]} elements in front and {@code after[i]} behind, filled as {@code mode} says
+   * ({@code value} for CONSTANT). Reflect needs {@code pad < size}, circular {@code pad <= size}
+   * (checked in core).
+   */
+  default void pad(PadMode mode, int[] before, int[] after, double value, Tensor x, Tensor y) {
+    throw unsupported("pad", Capability.PADDING);
+  }
+
+  /** Gradient of {@link #pad}: each element of {@code dy} added to the input element it was copied from. */
+  default void padBackward(PadMode mode, int[] before, int[] after, Tensor dy, Tensor dx) {
+    throw unsupported("padBackward", Capability.PADDING);
+  }
+
+  // ---- unpooling (Capability.UNPOOLING) ----
+
+  /**
+   * Max pooling that also writes, per output element, the index (I64) of the window's first
+   * maximum within its {@code (n, c)} plane of the input, flattened over the spatial axes, as
+   * PyTorch's {@code return_indices=True}.
+   */
+  default void maxPoolWithIndices(PoolGeometry g, Tensor x, Tensor y, Tensor indices) {
+    throw unsupported("maxPoolWithIndices", Capability.UNPOOLING);
+  }
+
+  /**
+   * {@code y} zero except {@code y[n, c].flat[indices[n, c, i]] = x[n, c, i]}; {@code indices} has
+   * x's shape, each in {@code [0, plane of y)} (checked in core).
+   */
+  default void unpool(Tensor x, Tensor indices, Tensor y) {
+    throw unsupported("unpool", Capability.UNPOOLING);
+  }
+
+  /** {@code dx[n, c, i] = dy[n, c].flat[indices[n, c, i]]}. */
+  default void unpoolBackward(Tensor dy, Tensor indices, Tensor dx) {
+    throw unsupported("unpoolBackward", Capability.UNPOOLING);
+  }
+
+  // ---- adaptive pooling (Capability.ADAPTIVE_POOLING) ----
+
+  /**
+   * Adaptive pooling of {@code x (N, C, *in)} to {@code y (N, C, *out)}: output index {@code i}
+   * covers input {@code [floor(i*in/out), ceil((i+1)*in/out))} on each axis, as PyTorch.
+   */
+  default void adaptivePool(boolean max, Tensor x, Tensor y) {
+    throw unsupported("adaptivePool", Capability.ADAPTIVE_POOLING);
+  }
+
+  /** Gradient of {@link #adaptivePool}; max routes to the first maximum of each window. */
+  default void adaptivePoolBackward(boolean max, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    throw unsupported("adaptivePoolBackward", Capability.ADAPTIVE_POOLING);
+  }
+
+  // ---- upsampling (Capability.UPSAMPLING) ----
+
+  /**
+   * Resizes the spatial axes of {@code x (N, C, *in)} to {@code y (N, C, *out)}. NEAREST takes
+   * {@code floor(o * in / out)}; LINEAR interpolates each axis with PyTorch's source coordinate
+   * ({@code alignCorners}: {@code o * (in-1)/(out-1)}; else {@code (o + 0.5) * in/out - 0.5}, clamped at 0).
+   */
+  default void upsample(UpsampleMode mode, boolean alignCorners, Tensor x, Tensor y) {
+    throw unsupported("upsample", Capability.UPSAMPLING);
+  }
+
+  /** Gradient of {@link #upsample}: each {@code dy} element spread back with the forward's weights. */
+  default void upsampleBackward(UpsampleMode mode, boolean alignCorners, Tensor dy, Tensor dx) {
+    throw unsupported("upsampleBackward", Capability.UPSAMPLING);
+  }
+
+  // ---- batch normalisation (Capability.BATCH_NORM) ----
+
+  /**
+   * Training-mode batch norm over {@code x (N, C, *)}: per channel the batch mean and the biased
+   * variance, {@code y = (x - mean) * invStd * weight + bias} with {@code invStd = 1/sqrt(var + eps)};
+   * writes {@code batchMean} and {@code batchInvStd} (each {@code (C)}) for the backward and for the
+   * running statistics, which core updates.
+   */
+  default void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    throw unsupported("batchNormTraining", Capability.BATCH_NORM);
+  }
+
+  /** Inference-mode batch norm with the running statistics: {@code y = (x - mean) / sqrt(var + eps) * weight + bias}. */
+  default void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    throw unsupported("batchNormInference", Capability.BATCH_NORM);
+  }
+
+  /** Gradients of {@link #batchNormTraining} with respect to x, weight and bias. */
+  default void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    throw unsupported("batchNormBackward", Capability.BATCH_NORM);
+  }
+
+  // ---- local response normalisation (Capability.LRN) ----
+
+  /**
+   * Across-channel LRN of {@code x (N, C, *)}, as {@code torch.nn.LocalResponseNorm}:
+   * {@code y_c = x_c / (k + alpha/size * sum_{c' in window(c)} x_c'^2)^beta}, the window running
+   * from {@code c - size/2} to {@code c + (size-1)/2}, clipped to the channels.
+   */
+  default void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    throw unsupported("lrn", Capability.LRN);
+  }
+
+  default void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    throw unsupported("lrnBackward", Capability.LRN);
+  }
+
+  /** The exception a missing optional primitive throws. */
+  private UnsupportedOperationException unsupported(String op, Capability group) {
+    return new UnsupportedOperationException(op + " is not implemented by the " + description()
+        + " backend (it lacks capability " + group + ")");
+  }
 }

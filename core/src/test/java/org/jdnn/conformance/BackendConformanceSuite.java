@@ -492,7 +492,7 @@ public abstract class BackendConformanceSuite {
 
   static Stream<ActivationCase> activationCases() {
     List<ActivationCase> cases = new ArrayList<>();
-    for (Activation a : Activation.values()) for (Shape s : POINTWISE_SHAPES) cases.add(new ActivationCase(a, s));
+    for (Activation a : Activation.examples()) for (Shape s : POINTWISE_SHAPES) cases.add(new ActivationCase(a, s));
     return cases.stream();
   }
 
@@ -537,7 +537,7 @@ public abstract class BackendConformanceSuite {
    * hide a diverged training run), infinities saturate.
    */
   @ParameterizedTest(name = "{0} of NaN, infinities, zeros and saturating values")
-  @MethodSource("activations")
+  @MethodSource("activationsWithKnownSpecialValues")
   void activationSpecialValues(Activation act) {
     Shape s = Shape.of(SPECIAL.length);
     Twin x = input(s, SPECIAL);
@@ -546,7 +546,7 @@ public abstract class BackendConformanceSuite {
     ref.activation(act, x.r(), y.r());
     double sig3 = 1 / (1 + Math.exp(-3));
     double[] expected;
-    switch (act) {
+    switch (act.kind()) {
       case RELU: expected = new double[] {Double.NaN, Double.POSITIVE_INFINITY, 0, 0, 0, 0, 3, 100, 0}; break;
       case SIGMOID: expected = new double[] {Double.NaN, 1, 0, 0.5, 0.5, 1 - sig3, sig3, 1, 0}; break;
       default: expected = new double[] {Double.NaN, 1, -1, 0, 0, -Math.tanh(3), Math.tanh(3), 1, -1};
@@ -561,8 +561,8 @@ public abstract class BackendConformanceSuite {
     assertAgree(act + " backward at " + Arrays.toString(SPECIAL), dx, TRANSCENDENTAL);
   }
 
-  static Stream<Activation> activations() {
-    return Stream.of(Activation.values());
+  static Stream<Activation> activationsWithKnownSpecialValues() {
+    return Stream.of(Activation.RELU, Activation.SIGMOID, Activation.TANH);
   }
 
   /** IEEE results at the edges of each function's domain, the same on every backend. */

@@ -14,6 +14,7 @@ import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Generator;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
+import org.jdnn.util.SpecialFunctions;
 
 /**
  * The reference implementation of every SPI primitive: direct loops over the definitions, double
@@ -381,21 +382,47 @@ public class NaiveBackend implements Backend {
 
   // ------------------------------------------------------------------ activations, softmax
 
+  /** The activation's value at x, by PyTorch's definition. */
   static double activate(Activation a, double x) {
-    switch (a) {
+    switch (a.kind()) {
       case RELU: return x > 0 || Double.isNaN(x) ? x : 0; // NaN propagates, as in PyTorch
+      case RELU6:
+      case HARDTANH: {
+        double lo = a.kind() == Activation.Kind.RELU6 ? 0 : a.alpha();
+        return Double.isNaN(x) ? x : Math.min(Math.max(x, lo), a.beta());
+      }
+      case LEAKY_RELU: return x > 0 ? x : a.alpha() * x;
+      case ELU: return x > 0 ? x : a.alpha() * Math.expm1(x);
+      case SELU: return a.beta() * (x > 0 ? x : a.alpha() * Math.expm1(x));
       case SIGMOID: return 1 / (1 + Math.exp(-x));
       case TANH: return Math.tanh(x);
+      case SOFTPLUS: return a.alpha() * x > a.beta() ? x : Math.log1p(Math.exp(a.alpha() * x)) / a.alpha();
+      case SOFTSIGN: return x / (1 + Math.abs(x));
+      case GELU: return x * SpecialFunctions.normalCdf(x);
       default: throw new AssertionError(a);
     }
   }
 
-  /** {@code dy/dx} from the input {@code x} and output {@code y}. */
+  /** {@code dy/dx} from the input {@code x} and output {@code y}, as PyTorch's backward formulas. */
   static double derivative(Activation a, double x, double y) {
-    switch (a) {
+    switch (a.kind()) {
       case RELU: return x > 0 ? 1 : 0;
+      case RELU6: return x > 0 && x < a.beta() ? 1 : 0;
+      case HARDTANH: return x > a.alpha() && x < a.beta() ? 1 : 0;
+      case LEAKY_RELU: return x > 0 ? 1 : a.alpha();
+      case ELU: return x > 0 ? 1 : a.alpha() * Math.exp(x);
+      case SELU: return a.beta() * (x > 0 ? 1 : a.alpha() * Math.exp(x));
       case SIGMOID: return y * (1 - y);
       case TANH: return 1 - y * y;
+      case SOFTPLUS: {
+        double z = a.alpha() * x;
+        return z > a.beta() ? 1 : 1 / (1 + Math.exp(-z));
+      }
+      case SOFTSIGN: {
+        double d = 1 + Math.abs(x);
+        return 1 / (d * d);
+      }
+      case GELU: return SpecialFunctions.normalCdf(x) + x * SpecialFunctions.normalPdf(x);
       default: throw new AssertionError(a);
     }
   }
@@ -489,6 +516,12 @@ public class NaiveBackend implements Backend {
       case MAX: return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.max(a, b);
       case MIN: return Double.isNaN(a) || Double.isNaN(b) ? Double.NaN : Math.min(a, b);
       case POW: return Math.pow(a, b);
+      case EQ: return a == b ? 1 : 0; // IEEE: NaN equals nothing
+      case NE: return a != b ? 1 : 0;
+      case LT: return a < b ? 1 : 0;
+      case LE: return a <= b ? 1 : 0;
+      case GT: return a > b ? 1 : 0;
+      case GE: return a >= b ? 1 : 0;
       default: throw new AssertionError(op);
     }
   }
