@@ -47,6 +47,7 @@ public abstract class PoolNd extends Module {
   @Override
   protected String extraRepr() {
     return "kernel_size=" + ConvNd.tuple(kernelSize) + ", stride=" + ConvNd.tuple(stride) + ", padding="
-        + ConvNd.tuple(padding) + (ceilMode ? ", ceil_mode=True" : "");
+        + ConvNd.tuple(padding) + (ceilMode ? ", ceil_mode=True" : "")
+        + (mode == PoolGeometry.Mode.AVG_EXCLUDE_PAD ? ", count_include_pad=False" : "");
   }
 }

@@ -39,6 +39,41 @@ public final class Elementwise {
     return new UnaryFn(op, x, y).attach(y);
   }
 
+  /**
+   * {@code x} limited to {@code [min, max]} (either may be NaN for no bound), as {@code torch.clamp}:
+   * the gradient passes where {@code min <= x <= max}.
+   */
+  public static Tensor clamp(Tensor x, double min, double max) {
+    Check.arg(Double.isNaN(min) || Double.isNaN(max) || min <= max, "clamp: min (%s) must not exceed max (%s)", min, max);
+    Ops.floating("clamp", "input", x);
+    Tensor y = Ops.empty(x.shape(), x.dtype(), x.backend());
+    x.backend().copy(x, y);
+    if (!Double.isNaN(min)) x.backend().binaryScalar(BinaryOp.MAX, y, min, y);
+    if (!Double.isNaN(max)) x.backend().binaryScalar(BinaryOp.MIN, y, max, y);
+    return new ClampFn(x, min, max).attach(y);
+  }
+
+  private static final class ClampFn extends Function {
+    private final Tensor x;
+    private final double min;
+    private final double max;
+
+    ClampFn(Tensor x, double min, double max) {
+      super(x);
+      this.x = x;
+      this.min = min;
+      this.max = max;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor g) {
+      Tensor pass = g;
+      if (!Double.isNaN(min)) pass = pass.mul(scalar(BinaryOp.GE, x, min));
+      if (!Double.isNaN(max)) pass = pass.mul(scalar(BinaryOp.LE, x, max));
+      return new Tensor[] {pass};
+    }
+  }
+
   private static final class BinaryFn extends Function {
     private final BinaryOp op;
     private final Tensor a;

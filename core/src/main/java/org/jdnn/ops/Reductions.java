@@ -20,9 +20,7 @@ public final class Reductions {
     Shape keptShape = Shape.of(kept);
     Tensor y = Ops.empty(keptShape, x.dtype(), x.backend());
     x.backend().reduce(op, x, ax, y);
-    Check.arg(op != ReduceOp.MAX || !x.requiresGrad() || !org.jdnn.autograd.GradMode.isEnabled(),
-        "max over axes has no gradient yet; compute it under NoGrad");
-    Tensor out = new ReduceFn(op, x, keptShape).attach(y);
+    Tensor out = new ReduceFn(op, x, y, ax).attach(y);
     return keepDims ? out : out.reshape(squeezed(kept, ax));
   }
 
@@ -47,24 +45,50 @@ public final class Reductions {
     return out;
   }
 
+  /**
+   * Variance over {@code axes}: {@code mean((x - mean)^2)}, times {@code n / (n - 1)} when
+   * {@code unbiased} (PyTorch's default correction).
+   */
+  public static Tensor var(Tensor x, int[] axes, boolean unbiased, boolean keepDims) {
+    int[] ax = Ops.axes("var", x.shape(), axes);
+    long n = 1;
+    for (int a : ax) n *= x.dim(a);
+    Check.shape(!unbiased || n > 1, "var: the unbiased variance needs more than one element per group; received shape %s, axes %s",
+        x.shape(), axes);
+    Tensor centered = x.sub(reduce(ReduceOp.MEAN, x, ax, true));
+    Tensor v = reduce(ReduceOp.MEAN, centered.square(), ax, keepDims);
+    return unbiased ? v.mul((double) n / (n - 1)) : v;
+  }
+
   private static final class ReduceFn extends Function {
     private final ReduceOp op;
+    private final Tensor x; // max routes the gradient to the elements equal to the maximum
+    private final Tensor y;
+    private final int[] axes;
     private final Shape inShape;
     private final Shape keptShape;
 
-    ReduceFn(ReduceOp op, Tensor x, Shape keptShape) {
+    ReduceFn(ReduceOp op, Tensor x, Tensor y, int[] axes) {
       super(x);
       this.op = op;
+      this.x = op == ReduceOp.MAX ? x : null;
+      this.y = op == ReduceOp.MAX ? y : null;
+      this.axes = axes;
       this.inShape = x.shape();
-      this.keptShape = keptShape;
+      this.keptShape = y.shape();
     }
 
     @Override
     protected Tensor[] backward(Tensor g) {
-      Tensor dx = Tensor.zeros(inShape, g.dtype(), g.backend());
-      try (Tensor gk = g.reshape(keptShape.toArray())) {
-        g.backend().binary(BinaryOp.ADD, dx, gk, dx); // broadcast the gradient over the reduced axes
+      Tensor gk = g.reshape(keptShape.toArray());
+      if (op == ReduceOp.MAX) {
+        // As torch.amax: ties share the gradient evenly.
+        Tensor mask = Elementwise.binary(BinaryOp.EQ, x, y);
+        Tensor count = reduce(ReduceOp.SUM, mask, axes, true);
+        return new Tensor[] {mask.mul(gk.div(count))};
       }
+      Tensor dx = Tensor.zeros(inShape, g.dtype(), g.backend());
+      g.backend().binary(BinaryOp.ADD, dx, gk, dx); // broadcast the gradient over the reduced axes
       if (op == ReduceOp.MEAN) {
         dx.mulInPlace((double) keptShape.numel() / inShape.numel());
       }

@@ -7,6 +7,7 @@ import org.jdnn.autograd.NoGrad;
 import org.jdnn.ops.Activations;
 import org.jdnn.ops.Elementwise;
 import org.jdnn.ops.MatMul;
+import org.jdnn.ops.Movement;
 import org.jdnn.ops.Reductions;
 import org.jdnn.ops.Softmax;
 import org.jdnn.ops.Views;
@@ -483,6 +484,80 @@ public final class Tensor implements AutoCloseable {
   /** Index of the first maximum along {@code axis} (I64, axis removed). Not differentiable. */
   public Tensor argmax(int axis) {
     return Reductions.argmax(this, axis);
+  }
+
+  /** Variance over {@code axes}, unbiased (n - 1) by default as PyTorch's {@code var}. */
+  public Tensor var(int[] axes, boolean unbiased, boolean keepDims) {
+    return Reductions.var(this, axes, unbiased, keepDims);
+  }
+
+  /** {@code torch.clamp(x, min, max)}; pass NaN for a missing bound. */
+  public Tensor clamp(double min, double max) {
+    return Elementwise.clamp(this, min, max);
+  }
+
+  /** Output axis {@code i} is this tensor's axis {@code axes[i]}; a copy (tensors stay contiguous). */
+  public Tensor permute(int... axes) {
+    return Movement.permute(this, axes);
+  }
+
+  /** Swaps two axes (a copy). */
+  public Tensor transpose(int a, int b) {
+    return Movement.transpose(this, a, b);
+  }
+
+  /** A copy of {@code [start, start + length)} along {@code axis}. */
+  public Tensor narrow(int axis, int start, int length) {
+    return Movement.narrow(this, axis, start, length);
+  }
+
+  /** Concatenation along {@code axis}, as {@code torch.cat}. */
+  public static Tensor cat(java.util.List<Tensor> parts, int axis) {
+    return Movement.concat(parts, axis);
+  }
+
+  /** Pieces of the given sizes along {@code axis}, as {@code torch.split}. */
+  public java.util.List<Tensor> split(int axis, int... sizes) {
+    return Movement.split(this, axis, sizes);
+  }
+
+  /** {@code cond != 0 ? a : b} under broadcasting, as {@code torch.where}. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    return Movement.where(cond, a, b);
+  }
+
+  /** 1 where equal, else 0, in this tensor's dtype (no gradient). */
+  public Tensor eq(Tensor other) {
+    return Elementwise.binary(BinaryOp.EQ, this, other);
+  }
+
+  public Tensor ne(Tensor other) {
+    return Elementwise.binary(BinaryOp.NE, this, other);
+  }
+
+  public Tensor lt(Tensor other) {
+    return Elementwise.binary(BinaryOp.LT, this, other);
+  }
+
+  public Tensor le(Tensor other) {
+    return Elementwise.binary(BinaryOp.LE, this, other);
+  }
+
+  public Tensor gt(Tensor other) {
+    return Elementwise.binary(BinaryOp.GT, this, other);
+  }
+
+  public Tensor ge(Tensor other) {
+    return Elementwise.binary(BinaryOp.GE, this, other);
+  }
+
+  /** 1 where greater than {@code s}, else 0 (no gradient). */
+  public Tensor gt(double s) {
+    return Elementwise.scalar(BinaryOp.GT, this, s);
+  }
+
+  public Tensor lt(double s) {
+    return Elementwise.scalar(BinaryOp.LT, this, s);
   }
 
   private int[] allAxes() {

@@ -297,6 +297,15 @@ public abstract class BackendConformanceSuite {
     }
   }
 
+  /** {@code (n, c, *spatial)}. */
+  static Shape spatialShape(int n, int c, int[] spatial) {
+    int[] d = new int[spatial.length + 2];
+    d[0] = n;
+    d[1] = c;
+    System.arraycopy(spatial, 0, d, 2, spatial.length);
+    return Shape.of(d);
+  }
+
   static ConvCase conv(String name, int n, int cin, int cout, int groups, int[] in, int[] k, int[] s, int[] p,
       int[] d) {
     return new ConvCase(name, n, cin, cout, groups, in, k, s, p, d);
@@ -1164,5 +1173,276 @@ public abstract class BackendConformanceSuite {
     for (int i = 0; i < n; i++) if (v[i] == w[i]) same++;
     assertTrue(same < (c.kind() == RandomKind.BERNOULLI ? 0.9 * n : n / 100),
         c + ": seeds " + seed + " and " + (seed + 1) + " gave " + same + " equal values of " + n);
+  }
+
+
+  // ==========================================================================================
+  // Data movement, padding, unpooling, adaptive pooling, upsampling (the op-set issue, part A)
+
+  /** {@code permute} with {@code axes}: output axis i is input axis axes[i]. */
+  public record PermuteCase(Shape shape, int[] axes) {
+    Shape outShape() {
+      int[] d = new int[axes.length];
+      for (int i = 0; i < d.length; i++) d[i] = shape.dim(axes[i]);
+      return Shape.of(d);
+    }
+
+    @Override
+    public String toString() {
+      return "permute " + shape + " by " + Arrays.toString(axes);
+    }
+  }
+
+  static Stream<PermuteCase> permuteCases() {
+    return Stream.of(new PermuteCase(Shape.of(7, 13), a(1, 0)), new PermuteCase(Shape.of(2, 3, 5, 7), a(0, 2, 3, 1)),
+        new PermuteCase(Shape.of(2, 3, 5, 7), a(3, 1, 0, 2)), new PermuteCase(Shape.of(1, 4, 1), a(2, 1, 0)),
+        new PermuteCase(Shape.of(3, 65), a(0, 1)), new PermuteCase(Shape.of(2, 2, 3, 4, 5), a(4, 0, 3, 1, 2)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("permuteCases")
+  void permute(PermuteCase c) {
+    Twin x = input(c.shape(), normal(numel(c.shape()), 101));
+    Twin y = output(c.outShape());
+    test.permute(x.t(), c.axes(), y.t());
+    ref.permute(x.r(), c.axes(), y.r());
+    assertAgree(c.toString(), y, Tolerance.EXACT);
+  }
+
+  /** A window {@code [start, start + len)} of {@code shape} along {@code axis}. */
+  public record NarrowCase(Shape shape, int axis, int start, int len, DType dtype) {
+    Shape window() {
+      return shape.with(axis, len);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s %s axis %d [%d, %d)", dtype, shape, axis, start, start + len);
+    }
+  }
+
+  static Stream<NarrowCase> narrowCases() {
+    return Stream.of(new NarrowCase(Shape.of(13), 0, 3, 7, DType.F32), new NarrowCase(Shape.of(2, 7, 5), 1, 2, 3, DType.F32),
+        new NarrowCase(Shape.of(2, 7, 5), 2, 4, 1, DType.F32), new NarrowCase(Shape.of(4, 3, 2), 0, 1, 3, DType.F32),
+        new NarrowCase(Shape.of(3, 6), 1, 0, 6, DType.F32), new NarrowCase(Shape.of(2, 5, 3), 1, 1, 2, DType.I64));
+  }
+
+  @ParameterizedTest(name = "narrow {0}")
+  @MethodSource("narrowCases")
+  void narrow(NarrowCase c) {
+    double[] v = c.dtype().isFloating() ? normal(numel(c.shape()), 102) : levels(numel(c.shape()), 1000, 102);
+    Twin x = input(c.shape(), c.dtype(), v);
+    Twin y = output(c.window(), c.dtype());
+    test.narrow(x.t(), c.axis(), c.start(), y.t());
+    ref.narrow(x.r(), c.axis(), c.start(), y.r());
+    assertAgree("narrow " + c, y, Tolerance.EXACT);
+  }
+
+  @ParameterizedTest(name = "narrowAssign {0}")
+  @MethodSource("narrowCases")
+  void narrowAssign(NarrowCase c) {
+    double[] big = c.dtype().isFloating() ? normal(numel(c.shape()), 103) : levels(numel(c.shape()), 1000, 103);
+    double[] small = c.dtype().isFloating() ? normal(numel(c.window()), 104) : levels(numel(c.window()), 1000, 104);
+    Twin dst = input(c.shape(), c.dtype(), big); // the rest of dst must be kept
+    Twin src = input(c.window(), c.dtype(), small);
+    test.narrowAssign(src.t(), c.axis(), c.start(), dst.t());
+    ref.narrowAssign(src.r(), c.axis(), c.start(), dst.r());
+    assertAgree("narrowAssign " + c, dst, Tolerance.EXACT);
+  }
+
+  /** {@code where(cond, a, b)} with three broadcast shapes. */
+  public record WhereCase(String name, Shape cond, Shape a, Shape b) {
+    @Override
+    public String toString() {
+      return "where " + name + " cond " + cond + " a " + a + " b " + b;
+    }
+  }
+
+  static Stream<WhereCase> whereCases() {
+    return Stream.of(new WhereCase("same shape", Shape.of(3, 7), Shape.of(3, 7), Shape.of(3, 7)),
+        new WhereCase("scalar b", Shape.of(2, 3, 5), Shape.of(2, 3, 5), Shape.scalar()),
+        new WhereCase("per-channel cond", Shape.of(1, 3, 1, 1), Shape.of(2, 3, 4, 5), Shape.of(2, 3, 4, 5)),
+        new WhereCase("all broadcast", Shape.of(4, 1), Shape.of(1, 5), Shape.of(4, 5)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("whereCases")
+  void where(WhereCase c) {
+    Shape out = Shape.broadcast(Shape.broadcast(c.cond(), c.a()), c.b());
+    Twin cond = input(c.cond(), levels(numel(c.cond()), 2, 105));
+    double[] av = normal(numel(c.a()), 106);
+    if (av.length > 1) av[0] = Double.NaN; // a NaN where it may not be selected must not leak
+    Twin x = input(c.a(), av);
+    Twin y = input(c.b(), normal(numel(c.b()), 107));
+    Twin o = output(out);
+    test.where(cond.t(), x.t(), y.t(), o.t());
+    ref.where(cond.r(), x.r(), y.r(), o.r());
+    assertAgree(c.toString(), o, Tolerance.EXACT);
+  }
+
+  /** {@code pad} of the last {@code before.length} axes. */
+  public record PadCase(org.jdnn.spi.PadMode mode, Shape shape, int[] before, int[] after, double value) {
+    Shape outShape() {
+      int[] d = shape.toArray();
+      int k = before.length;
+      for (int i = 0; i < k; i++) d[d.length - k + i] += before[i] + after[i];
+      return Shape.of(d);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "pad %s %s before %s after %s", mode, shape, Arrays.toString(before),
+          Arrays.toString(after));
+    }
+  }
+
+  static Stream<PadCase> padCases() {
+    List<PadCase> cases = new ArrayList<>();
+    for (org.jdnn.spi.PadMode m : org.jdnn.spi.PadMode.values()) {
+      cases.add(new PadCase(m, Shape.of(2, 3, 7), a(2), a(3), 0.5));
+      cases.add(new PadCase(m, Shape.of(2, 3, 5, 6), a(1, 2), a(3, 0), -1));
+      cases.add(new PadCase(m, Shape.of(1, 2, 4, 3, 5), a(1, 2, 2), a(2, 1, 0), 0));
+      cases.add(new PadCase(m, Shape.of(2, 2, 4, 4), a(0, 3), a(3, 0), 0));
+    }
+    cases.add(new PadCase(org.jdnn.spi.PadMode.CIRCULAR, Shape.of(1, 1, 3), a(3), a(3), 0)); // pad = size
+    cases.add(new PadCase(org.jdnn.spi.PadMode.REPLICATE, Shape.of(1, 1, 2), a(5), a(4), 0)); // pad > size
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("padCases")
+  void pad(PadCase c) {
+    Twin x = input(c.shape(), normal(numel(c.shape()), 108));
+    Twin y = output(c.outShape());
+    test.pad(c.mode(), c.before(), c.after(), c.value(), x.t(), y.t());
+    ref.pad(c.mode(), c.before(), c.after(), c.value(), x.r(), y.r());
+    assertAgree("forward " + c, y, Tolerance.EXACT);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("padCases")
+  void padBackward(PadCase c) {
+    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 109));
+    Twin dx = output(c.shape());
+    test.padBackward(c.mode(), c.before(), c.after(), dy.t(), dx.t());
+    ref.padBackward(c.mode(), c.before(), c.after(), dy.r(), dx.r());
+    assertAgree("backward " + c, dx, ACCUMULATE);
+  }
+
+  static Stream<PoolCase> maxPoolIndexCases() {
+    return poolCases().filter(c -> c.mode() == Mode.MAX);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("maxPoolIndexCases")
+  void maxPoolWithIndicesAndUnpool(PoolCase c) {
+    PoolGeometry g = c.geometry();
+    Twin x = poolInput(c, g.inputShape(), 110);
+    Twin y = output(g.outputShape());
+    Twin idx = output(g.outputShape(), DType.I64);
+    test.maxPoolWithIndices(g, x.t(), y.t(), idx.t());
+    ref.maxPoolWithIndices(g, x.r(), y.r(), idx.r());
+    assertAgree("values " + c, y, Tolerance.EXACT);
+    assertAgree("indices " + c, idx, Tolerance.EXACT);
+    Twin pooled = output(g.outputShape());
+    ref.pool(g, x.r(), pooled.r());
+    Tolerance.EXACT.assertClose("values equal pool() " + c, y.shape(), pooled.onRef.values(), y.onRef.values());
+
+    // unpool puts the maxima back; overlapping windows may name an index twice (same value)
+    Twin up = output(g.inputShape());
+    test.unpool(y.t(), idx.t(), up.t());
+    ref.unpool(y.r(), idx.r(), up.r());
+    assertAgree("unpool " + c, up, Tolerance.EXACT);
+    Twin dy = input(g.inputShape(), normal(numel(g.inputShape()), 111));
+    Twin dx = output(g.outputShape());
+    test.unpoolBackward(dy.t(), idx.t(), dx.t());
+    ref.unpoolBackward(dy.r(), idx.r(), dx.r());
+    assertAgree("unpool backward " + c, dx, Tolerance.EXACT);
+  }
+
+  /** Adaptive pooling of {@code in} to {@code out} (spatial sizes). */
+  public record AdaptiveCase(boolean max, int batch, int channels, int[] in, int[] out) {
+    Shape inShape() {
+      return spatialShape(batch, channels, in);
+    }
+
+    Shape outShape() {
+      return spatialShape(batch, channels, out);
+    }
+
+    @Override
+    public String toString() {
+      return (max ? "adaptive max " : "adaptive avg ") + dims(in) + " -> " + dims(out);
+    }
+  }
+
+  static Stream<AdaptiveCase> adaptiveCases() {
+    List<AdaptiveCase> cases = new ArrayList<>();
+    for (boolean max : new boolean[] {false, true}) {
+      cases.add(new AdaptiveCase(max, 2, 3, a(13, 13), a(1, 1)));
+      cases.add(new AdaptiveCase(max, 2, 3, a(10, 7), a(3, 4))); // overlapping, uneven windows
+      cases.add(new AdaptiveCase(max, 1, 2, a(5, 5), a(7, 7))); // more outputs than inputs
+      cases.add(new AdaptiveCase(max, 2, 2, a(11), a(4)));
+      cases.add(new AdaptiveCase(max, 1, 2, a(5, 6, 7), a(2, 3, 3)));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("adaptiveCases")
+  void adaptivePool(AdaptiveCase c) {
+    Twin x = input(c.inShape(), normal(numel(c.inShape()), 112));
+    Twin y = output(c.outShape());
+    test.adaptivePool(c.max(), x.t(), y.t());
+    ref.adaptivePool(c.max(), x.r(), y.r());
+    assertAgree("forward " + c, y, c.max() ? Tolerance.EXACT : ACCUMULATE);
+    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 113));
+    Twin dx = output(c.inShape());
+    test.adaptivePoolBackward(c.max(), x.t(), y.t(), dy.t(), dx.t());
+    ref.adaptivePoolBackward(c.max(), x.r(), y.r(), dy.r(), dx.r());
+    assertAgree("backward " + c, dx, ACCUMULATE);
+  }
+
+  /** Upsampling {@code in} to {@code out} (spatial sizes). */
+  public record UpsampleCase(org.jdnn.spi.UpsampleMode mode, boolean alignCorners, int[] in, int[] out) {
+    Shape inShape() {
+      return spatialShape(2, 3, in);
+    }
+
+    Shape outShape() {
+      return spatialShape(2, 3, out);
+    }
+
+    @Override
+    public String toString() {
+      return mode + (alignCorners ? " align_corners " : " ") + dims(in) + " -> " + dims(out);
+    }
+  }
+
+  static Stream<UpsampleCase> upsampleCases() {
+    List<UpsampleCase> cases = new ArrayList<>();
+    int[][][] sizes = {{a(5), a(10)}, {a(7), a(3)}, {a(4, 5), a(8, 10)}, {a(4, 5), a(7, 13)}, {a(6, 6), a(4, 3)},
+        {a(2, 3, 4), a(4, 5, 8)}, {a(1, 1), a(3, 3)}};
+    for (int[][] s : sizes) {
+      cases.add(new UpsampleCase(org.jdnn.spi.UpsampleMode.NEAREST, false, s[0], s[1]));
+      cases.add(new UpsampleCase(org.jdnn.spi.UpsampleMode.LINEAR, false, s[0], s[1]));
+      cases.add(new UpsampleCase(org.jdnn.spi.UpsampleMode.LINEAR, true, s[0], s[1]));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("upsampleCases")
+  void upsample(UpsampleCase c) {
+    Twin x = input(c.inShape(), normal(numel(c.inShape()), 114));
+    Twin y = output(c.outShape());
+    test.upsample(c.mode(), c.alignCorners(), x.t(), y.t());
+    ref.upsample(c.mode(), c.alignCorners(), x.r(), y.r());
+    assertAgree("forward " + c, y, ACCUMULATE);
+    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 115));
+    Twin dx = output(c.inShape());
+    test.upsampleBackward(c.mode(), c.alignCorners(), dy.t(), dx.t());
+    ref.upsampleBackward(c.mode(), c.alignCorners(), dy.r(), dx.r());
+    assertAgree("backward " + c, dx, ACCUMULATE);
   }
 }

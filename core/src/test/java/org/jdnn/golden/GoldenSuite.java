@@ -22,9 +22,18 @@ import java.util.stream.Stream;
 import org.jdnn.conformance.Tolerance;
 import org.jdnn.io.Safetensors;
 import org.jdnn.nn.Functional;
+import org.jdnn.nn.Conv1d;
+import org.jdnn.nn.Conv2d;
+import org.jdnn.nn.Conv3d;
+import org.jdnn.nn.ConvNd;
 import org.jdnn.nn.Linear;
 import org.jdnn.ops.Convolution;
+import org.jdnn.ops.Movement;
 import org.jdnn.ops.Pooling;
+import org.jdnn.ops.Reductions;
+import org.jdnn.ops.Upsampling;
+import org.jdnn.spi.PadMode;
+import org.jdnn.spi.UpsampleMode;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.PoolGeometry.Mode;
 import org.jdnn.tensor.Scope;
@@ -98,7 +107,8 @@ public abstract class GoldenSuite {
     Map<String, Integer> perOp = new LinkedHashMap<>();
     for (String f : goldenFiles().toList()) perOp.merge(read(f).metadata.get("op"), 1, Integer::sum);
     for (String op : List.of("conv2d", "max_pool2d", "avg_pool2d", "linear", "cross_entropy", "log_softmax",
-        "softmax")) {
+        "softmax", "conv_module", "conv_transpose", "pool_nd", "max_unpool", "adaptive_pool", "interpolate", "pad",
+        "amax", "var")) {
       assertTrue(perOp.getOrDefault(op, 0) > 0, "no golden file for " + op + "; found " + perOp);
     }
   }
@@ -123,6 +133,15 @@ public abstract class GoldenSuite {
       case "cross_entropy": crossEntropy(k, meta); break;
       case "log_softmax": softmax(k, meta, true); break;
       case "softmax": softmax(k, meta, false); break;
+      case "conv_module": convModule(k, meta); break;
+      case "conv_transpose": convTranspose(k, meta); break;
+      case "pool_nd": poolNd(k, meta); break;
+      case "max_unpool": maxUnpool(k, meta); break;
+      case "adaptive_pool": adaptivePool(k, meta); break;
+      case "interpolate": interpolate(k, meta); break;
+      case "pad": pad(k, meta); break;
+      case "amax": amax(k, meta); break;
+      case "var": var(k, meta); break;
       default: throw new AssertionError(what + ": unknown op " + meta.get("op"));
     }
   }
@@ -187,6 +206,128 @@ public abstract class GoldenSuite {
     k.compare("output", y);
     y.backward(k.get("grad_output"));
     k.compare("grad_input", x.grad());
+  }
+
+  // ---- the op set, part A ----
+
+  /** Through the Conv1d/2d/3d layers with the file's weights: padding modes, 'same', 'valid'. */
+  private void convModule(Case k, Map<String, String> meta) {
+    Tensor w = k.get("weight");
+    int rank = Integer.parseInt(meta.get("rank"));
+    int in = w.dim(1) * Integer.parseInt(meta.get("groups"));
+    ConvNd.Builder<?, ?> b = rank == 1 ? Conv1d.builder(in, w.dim(0), 1) : rank == 2 ? Conv2d.builder(in, w.dim(0), 1)
+        : Conv3d.builder(in, w.dim(0), 1);
+    b.kernel(ints(meta, "kernel_size")).stride(ints(meta, "stride")).dilation(ints(meta, "dilation"))
+        .groups(Integer.parseInt(meta.get("groups"))).bias(bool(meta, "bias")).paddingMode(meta.get("padding_mode"));
+    String padding = meta.get("padding");
+    if (padding.equals("same") || padding.equals("valid")) b.padding(padding); else b.padding(ints(meta, "padding"));
+    ConvNd layer = b.build();
+    layer.to(be);
+    Map<String, Tensor> state = new LinkedHashMap<>();
+    state.put("weight", w);
+    if (bool(meta, "bias")) state.put("bias", k.get("bias"));
+    layer.loadStateDict(state, true);
+    Tensor x = k.leaf("input");
+    Tensor y = layer.forward(x);
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+    k.compare("grad_weight", layer.weight().grad());
+    if (bool(meta, "bias")) k.compare("grad_bias", layer.bias().grad());
+  }
+
+  private void convTranspose(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    Tensor w = k.leaf("weight");
+    Tensor b = bool(meta, "bias") ? k.leaf("bias") : null;
+    Tensor y = Convolution.convTranspose(x, w, b, ints(meta, "stride"), ints(meta, "padding"),
+        ints(meta, "output_padding"), ints(meta, "dilation"), Integer.parseInt(meta.get("groups")));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+    k.compare("grad_weight", w.grad());
+    if (b != null) k.compare("grad_bias", b.grad());
+  }
+
+  private void poolNd(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    boolean max = meta.get("kind").equals("max");
+    Mode mode = max ? Mode.MAX : bool(meta, "count_include_pad") ? Mode.AVG_INCLUDE_PAD : Mode.AVG_EXCLUDE_PAD;
+    Tensor y;
+    if (max) {
+      Pooling.WithIndices p = Pooling.maxPoolWithIndices(x, ints(meta, "kernel_size"), ints(meta, "stride"),
+          ints(meta, "padding"), ints(meta, "dilation"), bool(meta, "ceil_mode"));
+      y = p.values();
+      Tolerance.EXACT.assertClose(k.what + ": indices vs PyTorch", p.indices().shape(),
+          k.get("indices").toDoubleArray(), p.indices().toDoubleArray());
+    } else {
+      y = Pooling.pool(mode, x, ints(meta, "kernel_size"), ints(meta, "stride"), ints(meta, "padding"),
+          ints(meta, "dilation"), bool(meta, "ceil_mode"));
+    }
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void maxUnpool(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    int[] kernel = ints(meta, "kernel_size");
+    Pooling.WithIndices p = Pooling.maxPoolWithIndices(x, kernel, ints(meta, "stride"), ints(meta, "padding"),
+        ones(kernel.length), false);
+    Tolerance.EXACT.assertClose(k.what + ": indices vs PyTorch", p.indices().shape(), k.get("indices").toDoubleArray(),
+        p.indices().toDoubleArray());
+    Tensor y = Pooling.maxUnpool(p.values().mul(2.0), p.indices(), ints(meta, "output_size"));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void adaptivePool(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    Tensor y = Pooling.adaptivePool(meta.get("kind").equals("max"), x, ints(meta, "output_size"));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void interpolate(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    UpsampleMode mode = meta.get("mode").equals("nearest") ? UpsampleMode.NEAREST : UpsampleMode.LINEAR;
+    Tensor y = Upsampling.interpolate(x, ints(meta, "size"), mode, bool(meta, "align_corners"));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void pad(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    PadMode mode = PadMode.valueOf(meta.get("mode").toUpperCase(java.util.Locale.ROOT));
+    Tensor y = Movement.pad(x, ints(meta, "pads"), mode, Double.parseDouble(meta.get("value")));
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void amax(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    Tensor y = x.max(ints(meta, "dims"), false);
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private void var(Case k, Map<String, String> meta) {
+    Tensor x = k.leaf("input");
+    Tensor y = Reductions.var(x, ints(meta, "dims"), bool(meta, "unbiased"), false);
+    k.compare("output", y);
+    y.backward(k.get("grad_output"));
+    k.compare("grad_input", x.grad());
+  }
+
+  private static int[] ones(int n) {
+    int[] a = new int[n];
+    Arrays.fill(a, 1);
+    return a;
   }
 
   // ------------------------------------------------------------------------------------------

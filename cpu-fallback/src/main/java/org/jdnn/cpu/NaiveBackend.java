@@ -3,18 +3,23 @@ package org.jdnn.cpu;
 import org.jdnn.spi.Activation;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.BinaryOp;
+import org.jdnn.spi.Capability;
 import org.jdnn.spi.ConvGeometry;
 import org.jdnn.spi.HostStorage;
+import org.jdnn.spi.PadMode;
 import org.jdnn.spi.PoolGeometry;
 import org.jdnn.spi.ReduceOp;
 import org.jdnn.spi.Storage;
 import org.jdnn.spi.UnaryOp;
+import org.jdnn.spi.UpsampleMode;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Generator;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 import org.jdnn.util.SpecialFunctions;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * The reference implementation of every SPI primitive: direct loops over the definitions, double
@@ -34,6 +39,12 @@ public class NaiveBackend implements Backend {
   @Override
   public String description() {
     return "cpu-naive (reference loops)";
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.CORE, Capability.EXTENDED_ACTIVATIONS, Capability.DATA_MOVEMENT, Capability.PADDING,
+        Capability.UNPOOLING, Capability.ADAPTIVE_POOLING, Capability.UPSAMPLING);
   }
 
   // ------------------------------------------------------------------ element access
@@ -650,5 +661,336 @@ public class NaiveBackend implements Backend {
       long label = L.getLong(i);
       for (int c = 0; c < classes; c++) O.set(i * classes + c, label == c ? 1 : 0);
     }
+  }
+
+  // ------------------------------------------------------------------ data movement
+
+  /** The coordinates of flat index {@code flat} in {@code shape} (row-major). */
+  static int[] coords(int flat, Shape shape, int[] out) {
+    for (int a = shape.rank() - 1; a >= 0; a--) {
+      out[a] = flat % shape.dim(a);
+      flat /= shape.dim(a);
+    }
+    return out;
+  }
+
+  @Override
+  public void permute(Tensor x, int[] axes, Tensor y) {
+    Buf X = buf(x);
+    Buf Y = buf(y);
+    long[] xStrides = x.shape().strides();
+    int[] c = new int[y.rank()];
+    for (int i = 0; i < n(y); i++) {
+      coords(i, y.shape(), c);
+      long src = 0;
+      for (int a = 0; a < c.length; a++) src += c[a] * xStrides[axes[a]]; // y axis a is x axis axes[a]
+      Y.set(i, X.get((int) src));
+    }
+  }
+
+  @Override
+  public void narrow(Tensor x, int axis, int start, Tensor y) {
+    copyWindow(x, y, axis, start, true);
+  }
+
+  @Override
+  public void narrowAssign(Tensor src, int axis, int start, Tensor dst) {
+    copyWindow(src, dst, axis, start, false);
+  }
+
+  /** Copies between the window {@code [start, start + len)} of {@code big} along {@code axis} and all of {@code small}. */
+  private static void copyWindow(Tensor from, Tensor to, int axis, int start, boolean fromIsBig) {
+    Tensor big = fromIsBig ? from : to;
+    Tensor small = fromIsBig ? to : from;
+    Buf B = buf(big);
+    Buf S = buf(small);
+    int outer = (int) big.shape().numel(0, axis);
+    int inner = (int) big.shape().numel(axis + 1, big.rank());
+    int bigLen = big.dim(axis);
+    int len = small.dim(axis);
+    boolean integral = !from.dtype().isFloating() && !to.dtype().isFloating();
+    for (int o = 0; o < outer; o++) {
+      for (int j = 0; j < len; j++) {
+        for (int i = 0; i < inner; i++) {
+          int bi = (o * bigLen + start + j) * inner + i;
+          int si = (o * len + j) * inner + i;
+          if (fromIsBig) {
+            if (integral) S.setLong(si, B.getLong(bi)); else S.set(si, B.get(bi));
+          } else {
+            if (integral) B.setLong(bi, S.getLong(si)); else B.set(bi, S.get(si));
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    Buf C = buf(cond);
+    Buf A = buf(a);
+    Buf B = buf(b);
+    Buf O = buf(out);
+    Shape s = out.shape();
+    for (int i = 0; i < n(out); i++) {
+      boolean take = C.get(broadcastIndex(i, s, cond.shape())) != 0;
+      O.set(i, take ? A.get(broadcastIndex(i, s, a.shape())) : B.get(broadcastIndex(i, s, b.shape())));
+    }
+  }
+
+  // ------------------------------------------------------------------ padding
+
+  /** The input coordinate an output coordinate {@code i - before} reads, or -1 for the constant. */
+  static int padSource(PadMode mode, int i, int size) {
+    if (i >= 0 && i < size) return i;
+    switch (mode) {
+      case CONSTANT: return -1;
+      case REFLECT: return i < 0 ? -i : 2 * (size - 1) - i;
+      case REPLICATE: return i < 0 ? 0 : size - 1;
+      case CIRCULAR: return ((i % size) + size) % size;
+      default: throw new AssertionError(mode);
+    }
+  }
+
+  /** For each output element of a pad, the flat input index it copies, or -1 for the constant. */
+  private static int[] padMap(PadMode mode, int[] before, Shape in, Shape out) {
+    int rank = in.rank();
+    int k = before.length;
+    int[] map = new int[(int) out.numel()];
+    int[] c = new int[rank];
+    long[] inStrides = in.strides();
+    for (int i = 0; i < map.length; i++) {
+      coords(i, out, c);
+      long src = 0;
+      for (int a = 0; a < rank; a++) {
+        int ci = c[a];
+        if (a >= rank - k) {
+          ci = padSource(mode, ci - before[a - (rank - k)], in.dim(a));
+          if (ci < 0) {
+            src = -1;
+            break;
+          }
+        }
+        src += ci * inStrides[a];
+      }
+      map[i] = (int) src;
+    }
+    return map;
+  }
+
+  @Override
+  public void pad(PadMode mode, int[] before, int[] after, double value, Tensor x, Tensor y) {
+    Buf X = buf(x);
+    Buf Y = buf(y);
+    int[] map = padMap(mode, before, x.shape(), y.shape());
+    for (int i = 0; i < map.length; i++) Y.set(i, map[i] < 0 ? value : X.get(map[i]));
+  }
+
+  @Override
+  public void padBackward(PadMode mode, int[] before, int[] after, Tensor dy, Tensor dx) {
+    Buf DY = buf(dy);
+    double[] acc = new double[n(dx)];
+    int[] map = padMap(mode, before, dx.shape(), dy.shape());
+    for (int i = 0; i < map.length; i++) if (map[i] >= 0) acc[map[i]] += DY.get(i);
+    store(acc, dx);
+  }
+
+  // ------------------------------------------------------------------ unpooling
+
+  @Override
+  public void maxPoolWithIndices(PoolGeometry g, Tensor x, Tensor y, Tensor indices) {
+    Buf X = buf(x);
+    Buf Y = buf(y);
+    Buf I = buf(indices);
+    int plane = g.inVolume();
+    forEachWindow(g, (o, idx, count, divisor) -> {
+      int at = idx[argmaxOf(X, idx, count)];
+      Y.set(o, X.get(at));
+      I.setLong(o, at % plane);
+    });
+  }
+
+  @Override
+  public void unpool(Tensor x, Tensor indices, Tensor y) {
+    Buf X = buf(x);
+    Buf I = buf(indices);
+    Buf Y = buf(y);
+    int planes = x.dim(0) * x.dim(1);
+    int inPlane = n(x) / planes;
+    int outPlane = n(y) / planes;
+    for (int i = 0; i < n(y); i++) Y.set(i, 0);
+    for (int i = 0; i < n(x); i++) Y.set((i / inPlane) * outPlane + (int) I.getLong(i), X.get(i));
+  }
+
+  @Override
+  public void unpoolBackward(Tensor dy, Tensor indices, Tensor dx) {
+    Buf DY = buf(dy);
+    Buf I = buf(indices);
+    Buf DX = buf(dx);
+    int planes = dx.dim(0) * dx.dim(1);
+    int inPlane = n(dx) / planes;
+    int outPlane = n(dy) / planes;
+    for (int i = 0; i < n(dx); i++) DX.set(i, DY.get((i / inPlane) * outPlane + (int) I.getLong(i)));
+  }
+
+  // ------------------------------------------------------------------ adaptive pooling
+
+  /** Visits each adaptive window: output index and its in-bounds input indices. */
+  private static void forEachAdaptiveWindow(Shape in, Shape out, WindowVisitor v) {
+    int sr = in.rank() - 2;
+    int[] is = to3(java.util.Arrays.copyOfRange(in.toArray(), 2, in.rank()), 1);
+    int[] os = to3(java.util.Arrays.copyOfRange(out.toArray(), 2, out.rank()), 1);
+    int plane = is[0] * is[1] * is[2];
+    int planes = in.dim(0) * in.dim(1);
+    int[] idx = new int[plane];
+    for (int nc = 0; nc < planes; nc++) {
+      for (int od = 0; od < os[0]; od++) {
+        for (int oh = 0; oh < os[1]; oh++) {
+          for (int ow = 0; ow < os[2]; ow++) {
+            int o = ((nc * os[0] + od) * os[1] + oh) * os[2] + ow;
+            int count = 0;
+            for (int id = adaptiveStart(od, is[0], os[0]); id < adaptiveEnd(od, is[0], os[0]); id++) {
+              for (int ih = adaptiveStart(oh, is[1], os[1]); ih < adaptiveEnd(oh, is[1], os[1]); ih++) {
+                for (int iw = adaptiveStart(ow, is[2], os[2]); iw < adaptiveEnd(ow, is[2], os[2]); iw++) {
+                  idx[count++] = nc * plane + (id * is[1] + ih) * is[2] + iw;
+                }
+              }
+            }
+            v.visit(o, idx, count, count);
+          }
+        }
+      }
+    }
+    assert sr >= 1;
+  }
+
+  /** PyTorch's adaptive window: {@code [floor(o * in / out), ceil((o + 1) * in / out))}. */
+  static int adaptiveStart(int o, int in, int out) {
+    return (int) ((long) o * in / out);
+  }
+
+  static int adaptiveEnd(int o, int in, int out) {
+    return (int) (((long) (o + 1) * in + out - 1) / out);
+  }
+
+  @Override
+  public void adaptivePool(boolean max, Tensor x, Tensor y) {
+    Buf X = buf(x);
+    Buf Y = buf(y);
+    forEachAdaptiveWindow(x.shape(), y.shape(), (o, idx, count, divisor) -> {
+      if (max) {
+        Y.set(o, X.get(idx[argmaxOf(X, idx, count)]));
+      } else {
+        double sum = 0;
+        for (int j = 0; j < count; j++) sum += X.get(idx[j]);
+        Y.set(o, sum / count);
+      }
+    });
+  }
+
+  @Override
+  public void adaptivePoolBackward(boolean max, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    Buf X = buf(x);
+    Buf DY = buf(dy);
+    double[] acc = new double[n(dx)];
+    forEachAdaptiveWindow(x.shape(), y.shape(), (o, idx, count, divisor) -> {
+      if (max) {
+        acc[idx[argmaxOf(X, idx, count)]] += DY.get(o);
+      } else {
+        for (int j = 0; j < count; j++) acc[idx[j]] += DY.get(o) / count;
+      }
+    });
+    store(acc, dx);
+  }
+
+  // ------------------------------------------------------------------ upsampling
+
+  /**
+   * For one axis, each output index's two source indices and weights (PyTorch's
+   * {@code area_pixel_compute_source_index}, computed in float as PyTorch does for F32).
+   * Nearest uses only {@code i0} with weight 1.
+   */
+  static final class AxisInterp {
+    final int[] i0;
+    final int[] i1;
+    final float[] w0;
+    final float[] w1;
+
+    AxisInterp(UpsampleMode mode, boolean alignCorners, int in, int out) {
+      i0 = new int[out];
+      i1 = new int[out];
+      w0 = new float[out];
+      w1 = new float[out];
+      if (mode == UpsampleMode.NEAREST) {
+        float scale = (float) in / out;
+        for (int o = 0; o < out; o++) {
+          i0[o] = i1[o] = Math.min((int) Math.floor(o * scale), in - 1);
+          w0[o] = 1;
+        }
+        return;
+      }
+      float scale = alignCorners ? (out > 1 ? (float) (in - 1) / (out - 1) : 0f) : (float) in / out;
+      for (int o = 0; o < out; o++) {
+        float src = alignCorners ? scale * o : Math.max(scale * (o + 0.5f) - 0.5f, 0f);
+        int lo = (int) src;
+        i0[o] = lo;
+        i1[o] = lo + (lo < in - 1 ? 1 : 0);
+        w1[o] = src - lo;
+        w0[o] = 1f - w1[o];
+      }
+    }
+  }
+
+  /** Visits, for each output element, its (up to 8) source elements and weights. */
+  private interface InterpVisitor {
+    void visit(int out, int in, double weight);
+  }
+
+  private static void forEachInterp(UpsampleMode mode, boolean alignCorners, Shape in, Shape out, InterpVisitor v) {
+    int[] is = to3(java.util.Arrays.copyOfRange(in.toArray(), 2, in.rank()), 1);
+    int[] os = to3(java.util.Arrays.copyOfRange(out.toArray(), 2, out.rank()), 1);
+    AxisInterp[] ax = new AxisInterp[3];
+    for (int a = 0; a < 3; a++) ax[a] = new AxisInterp(mode, alignCorners, is[a], os[a]);
+    int inPlane = is[0] * is[1] * is[2];
+    int outPlane = os[0] * os[1] * os[2];
+    int planes = in.dim(0) * in.dim(1);
+    int taps = mode == UpsampleMode.NEAREST ? 1 : 2;
+    for (int nc = 0; nc < planes; nc++) {
+      for (int od = 0; od < os[0]; od++) {
+        for (int oh = 0; oh < os[1]; oh++) {
+          for (int ow = 0; ow < os[2]; ow++) {
+            int o = nc * outPlane + (od * os[1] + oh) * os[2] + ow;
+            for (int td = 0; td < taps; td++) {
+              int id = td == 0 ? ax[0].i0[od] : ax[0].i1[od];
+              double wd = td == 0 ? ax[0].w0[od] : ax[0].w1[od];
+              for (int th = 0; th < taps; th++) {
+                int ih = th == 0 ? ax[1].i0[oh] : ax[1].i1[oh];
+                double wh = th == 0 ? ax[1].w0[oh] : ax[1].w1[oh];
+                for (int tw = 0; tw < taps; tw++) {
+                  int iw = tw == 0 ? ax[2].i0[ow] : ax[2].i1[ow];
+                  double ww = tw == 0 ? ax[2].w0[ow] : ax[2].w1[ow];
+                  v.visit(o, nc * inPlane + (id * is[1] + ih) * is[2] + iw, wd * wh * ww);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void upsample(UpsampleMode mode, boolean alignCorners, Tensor x, Tensor y) {
+    Buf X = buf(x);
+    double[] acc = new double[n(y)];
+    forEachInterp(mode, alignCorners, x.shape(), y.shape(), (o, i, w) -> acc[o] += w * X.get(i));
+    store(acc, y);
+  }
+
+  @Override
+  public void upsampleBackward(UpsampleMode mode, boolean alignCorners, Tensor dy, Tensor dx) {
+    Buf DY = buf(dy);
+    double[] acc = new double[n(dx)];
+    forEachInterp(mode, alignCorners, dx.shape(), dy.shape(), (o, i, w) -> acc[i] += w * DY.get(o));
+    store(acc, dx);
   }
 }
