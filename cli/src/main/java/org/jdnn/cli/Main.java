@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "jdnn", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "A deep-learning engine for the JVM: cuDNN/cuBLAS on NVIDIA GPUs, pure Java on the CPU.",
-    subcommands = {TrainCommand.class, BenchmarkCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {TrainCommand.class, SummaryCommand.class, BenchmarkCommand.class, DevicesCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

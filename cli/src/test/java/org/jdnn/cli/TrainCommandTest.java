@@ -102,4 +102,18 @@ class TrainCommandTest {
     assertEquals(1, r.code());
     assertTrue(r.err().contains("no backend for device cuda:0"), r.err());
   }
+
+  @Test
+  void summaryPrintsTheLayerTable() {
+    Run r = jdnn("summary", "lenet5");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("features.3 (Conv2d)") && r.out().contains("total params 61,706")
+        && r.out().contains("MACs per image 416,520"), r.out());
+    r = jdnn("summary", "lenet5", "--input", "1x32x32");
+    assertEquals(1, r.code(), "LeNet-5's classifier expects 16x5x5 features; 32x32 input without padding change gives 6x6");
+    assertTrue(r.err().contains("in_features=400"), r.err());
+    r = jdnn("summary", "lenet5", "--input", "1xtwox3");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--input must look like 3x224x224"), r.err());
+  }
 }

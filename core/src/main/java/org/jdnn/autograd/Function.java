@@ -47,6 +47,8 @@ public abstract class Function {
    * grad; returns {@code output} either way.
    */
   public final Tensor attach(Tensor output) {
+    OpObserver observer = OpObserver.current();
+    if (observer != null) observer.onOp(this, inputs, output);
     if (!GradMode.isEnabled()) return output;
     for (Tensor t : inputs) {
       if (t != null && t.requiresGrad()) {

@@ -38,7 +38,7 @@ public abstract class MaxUnpoolNd extends Module {
   /** Unpools to an explicit spatial output size (for pooling that dropped a border). */
   public Tensor forward(Tensor x, Tensor indices, int[] outputSize) {
     try {
-      return Pooling.maxUnpool(x, indices, outputSize);
+      return reportForward(x, Pooling.maxUnpool(x, indices, outputSize));
     } catch (ShapeException e) {
       throw e.inLayer(describe());
     }

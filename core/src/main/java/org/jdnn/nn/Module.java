@@ -33,11 +33,50 @@ public abstract class Module {
 
   /** Runs the layer on {@code x}; shape errors raised inside name this layer. */
   public final Tensor forward(Tensor x) {
+    ForwardObserver observer = ForwardObserver.current();
     try {
-      return forwardImpl(x);
+      Tensor y = forwardImpl(x);
+      if (observer != null) observer.onForward(this, x, y);
+      return y;
     } catch (ShapeException e) {
       throw e.inLayer(describe());
     }
+  }
+
+  /**
+   * Sees every module's forward on the current thread, innermost first (a layer's call is reported
+   * before its parent's); the model summary is built from these.
+   */
+  public interface ForwardObserver {
+    void onForward(Module module, Tensor input, Tensor output);
+
+    /** Installs {@code observer} on this thread until the returned handle is closed. */
+    static AutoCloseable install(ForwardObserver observer) {
+      ForwardObserver previous = Holder.CURRENT.get();
+      Holder.CURRENT.set(observer);
+      return () -> Holder.CURRENT.set(previous);
+    }
+
+    static ForwardObserver current() {
+      return Holder.CURRENT.get();
+    }
+
+    /** Keeps the thread-local out of the interface's public surface. */
+    final class Holder {
+      private static final ThreadLocal<ForwardObserver> CURRENT = new ThreadLocal<>();
+
+      private Holder() {}
+    }
+  }
+
+  /**
+   * For layers with a second input ({@code MaxUnpool2d.forward(x, indices)}): reports the call to
+   * the forward observer as {@link #forward} does, and returns {@code y}.
+   */
+  protected final Tensor reportForward(Tensor x, Tensor y) {
+    ForwardObserver observer = ForwardObserver.current();
+    if (observer != null) observer.onForward(this, x, y);
+    return y;
   }
 
   /** The computation; {@code x} has not been checked, the ops check it. */
@@ -89,6 +128,11 @@ public abstract class Module {
     Check.state(buffers.containsKey(name), "no buffer '%s' in %s", name, describe());
     Tensor old = buffers.put(name, Scope.untrack(value));
     if (old != null && old != value) old.close();
+  }
+
+  /** This module's own parameters (not its children's), by local name. */
+  public final Map<String, Tensor> ownParameters() {
+    return Collections.unmodifiableMap(parameters);
   }
 
   /** Direct children in registration order. */

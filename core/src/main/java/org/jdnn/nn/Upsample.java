@@ -46,6 +46,11 @@ public final class Upsample extends Module {
     return new Upsample(null, factor, mode, alignCorners);
   }
 
+  /** True for the (bi/tri)linear modes, whose outputs each read two inputs per axis. */
+  public boolean isLinear() {
+    return mode == UpsampleMode.LINEAR;
+  }
+
   @Override
   protected Tensor forwardImpl(Tensor x) {
     int sr = x.rank() - 2;
