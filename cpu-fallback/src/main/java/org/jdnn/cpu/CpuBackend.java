@@ -595,4 +595,33 @@ public final class CpuBackend extends NaiveBackend {
       }
     });
   }
+
+  // ------------------------------------------------------------------ data movement (F32 fast paths)
+
+  @Override
+  public void permute(Tensor x, int[] axes, Tensor y) {
+    if (!f32(x, y)) {
+      super.permute(x, axes, y);
+      return;
+    }
+    CpuMovement.permute(f(x), off(x), x.shape(), axes, f(y), off(y));
+  }
+
+  @Override
+  public void narrow(Tensor x, int axis, int start, Tensor y) {
+    if (!f32(x, y)) {
+      super.narrow(x, axis, start, y);
+      return;
+    }
+    CpuMovement.window(f(x), off(x), x.shape(), axis, start, y.dim(axis), f(y), off(y), true);
+  }
+
+  @Override
+  public void narrowAssign(Tensor src, int axis, int start, Tensor dst) {
+    if (!f32(src, dst)) {
+      super.narrowAssign(src, axis, start, dst);
+      return;
+    }
+    CpuMovement.window(f(dst), off(dst), dst.shape(), axis, start, src.dim(axis), f(src), off(src), false);
+  }
 }
