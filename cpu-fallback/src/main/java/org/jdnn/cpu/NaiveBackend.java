@@ -651,4 +651,42 @@ public class NaiveBackend implements Backend {
       for (int c = 0; c < classes; c++) O.set(i * classes + c, label == c ? 1 : 0);
     }
   }
+
+  // ------------------------------------------------------------------ capabilities, normalisation
+  // (batch norm and LRN: the loops are in NaiveNormalization)
+
+  /** Every group this reference implements; extend the one expression when a group is added. */
+  @Override
+  public java.util.Set<org.jdnn.spi.Capability> capabilities() {
+    return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS,
+        org.jdnn.spi.Capability.BATCH_NORM, org.jdnn.spi.Capability.LRN);
+  }
+
+  @Override
+  public void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    NaiveNormalization.batchNormTraining(x, weight, bias, eps, y, batchMean, batchInvStd);
+  }
+
+  @Override
+  public void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    NaiveNormalization.batchNormInference(x, weight, bias, runningMean, runningVar, eps, y);
+  }
+
+  @Override
+  public void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    NaiveNormalization.batchNormBackward(x, weight, dy, batchMean, batchInvStd, dx, dWeight, dBias);
+  }
+
+  @Override
+  public void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    NaiveNormalization.lrn(size, alpha, beta, k, x, y);
+  }
+
+  @Override
+  public void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    NaiveNormalization.lrnBackward(size, alpha, beta, k, x, y, dy, dx);
+  }
 }
