@@ -204,6 +204,13 @@ CASES = {
 }
 
 
+# ---- Normalisation, activations, losses and init: their builders and cases live in
+# norm_loss_cases.py (same layout); merged here so one run writes every file and index.txt.
+from norm_loss_cases import CASES as NORM_LOSS_CASES  # noqa: E402  (after this module's CASES)
+
+CASES.update(NORM_LOSS_CASES)
+
+
 def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
