@@ -5,8 +5,8 @@ import org.jdnn.ops.Reduction;
 import org.jdnn.tensor.Tensor;
 
 /**
- * Mean absolute error {@code |x - t|}, as {@code torch.nn.L1Loss}: input and target of one shape (jdnn does not broadcast a
- * target of another shape, which PyTorch only warns about).
+ * Mean absolute error {@code |x - t|}, as {@code torch.nn.L1Loss}: input and target of one
+ * shape (jdnn does not broadcast a target of another shape, which PyTorch only warns about).
  */
 public final class L1Loss implements Loss {
   private final Reduction reduction;

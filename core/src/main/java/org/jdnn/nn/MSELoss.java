@@ -5,8 +5,8 @@ import org.jdnn.ops.Reduction;
 import org.jdnn.tensor.Tensor;
 
 /**
- * Mean squared error {@code (x - t)^2}, as {@code torch.nn.MSELoss}: input and target of one shape (jdnn does not broadcast a
- * target of another shape, which PyTorch only warns about).
+ * Mean squared error {@code (x - t)^2}, as {@code torch.nn.MSELoss}: input and target of one
+ * shape (jdnn does not broadcast a target of another shape, which PyTorch only warns about).
  */
 public final class MSELoss implements Loss {
   private final Reduction reduction;

@@ -72,6 +72,7 @@ public final class Losses {
     String op = "cross_entropy";
     Check.arg(labelSmoothing >= 0 && labelSmoothing <= 1, "%s: label_smoothing must be in [0, 1]; received %s", op,
         labelSmoothing);
+    reduction(op, reduction);
     ClassTargets ct = ClassTargets.of(op, input, target, weight, ignoreIndex);
     return ct.loss(ct.input.logSoftmax(1), labelSmoothing, reduction);
   }
@@ -82,6 +83,7 @@ public final class Losses {
    * the mean divides by the summed {@code w[t]} of the positions not ignored.
    */
   public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction) {
+    reduction("nll_loss", reduction);
     ClassTargets ct = ClassTargets.of("nll_loss", input, target, weight, ignoreIndex);
     return ct.loss(ct.input, 0, reduction);
   }
@@ -201,6 +203,7 @@ public final class Losses {
    */
   public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
     String op = "binary_cross_entropy";
+    reduction(op, reduction);
     pointwise(op, input, target);
     broadcastable(op, "weight", weight, input);
     inUnitInterval(op, "input", input);
@@ -266,6 +269,7 @@ public final class Losses {
   public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
       Reduction reduction) {
     String op = "binary_cross_entropy_with_logits";
+    reduction(op, reduction);
     pointwise(op, input, target);
     broadcastable(op, "weight", weight, input);
     broadcastable(op, "pos_weight", posWeight, input);
@@ -280,12 +284,14 @@ public final class Losses {
 
   /** {@code (x - t)^2}, as {@code torch.nn.functional.mse_loss}; input and target of one shape. */
   public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+    reduction("mse_loss", reduction);
     pointwise("mse_loss", input, target);
     return reduce(input.sub(target).square(), reduction);
   }
 
   /** {@code |x - t|}, as {@code torch.nn.functional.l1_loss}; the gradient at {@code x = t} is 0. */
   public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+    reduction("l1_loss", reduction);
     pointwise("l1_loss", input, target);
     return reduce(input.sub(target).abs(), reduction);
   }
@@ -297,6 +303,7 @@ public final class Losses {
    */
   public static Tensor smoothL1Loss(Tensor input, Tensor target, double beta, Reduction reduction) {
     String op = "smooth_l1_loss";
+    reduction(op, reduction);
     pointwise(op, input, target);
     Check.arg(beta >= 0 && Double.isFinite(beta), "%s: beta must be finite and >= 0; received %s", op, beta);
     Tensor d = input.sub(target);
@@ -343,6 +350,8 @@ public final class Losses {
   public static Tensor diceLoss(Tensor input, Tensor target, DiceMode mode, boolean fromLogits, double smooth,
       Reduction reduction) {
     String op = "dice_loss";
+    reduction(op, reduction);
+    Check.arg(mode != null, "%s: mode must be BINARY, MULTILABEL or MULTICLASS; received null", op);
     Ops.backendOf(op, input, target);
     Ops.floating(op, "input", input);
     Check.arg(smooth >= 0 && Double.isFinite(smooth), "%s: smooth must be finite and >= 0; received %s", op, smooth);
@@ -382,6 +391,10 @@ public final class Losses {
   }
 
   // ------------------------------------------------------------------ shared checks and helpers
+
+  private static void reduction(String op, Reduction r) {
+    Check.arg(r != null, "%s: reduction must be MEAN, SUM or NONE; received null", op);
+  }
 
   /** A floating target of the input's shape, dtype and backend. */
   private static void pointwise(String op, Tensor input, Tensor target) {

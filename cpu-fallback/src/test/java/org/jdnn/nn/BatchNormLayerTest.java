@@ -159,7 +159,8 @@ class BatchNormLayerTest {
     assertThrows(ShapeException.class, () -> new BatchNorm1d(3).forward(Tensor.zeros(2, 3, 4, 4)));
     assertThrows(ShapeException.class, () -> new BatchNorm2d(3).forward(Tensor.zeros(2, 3, 4)));
     ShapeException e = assertThrows(ShapeException.class, () -> new BatchNorm3d(3).forward(Tensor.zeros(2, 3, 4, 4)));
-    assertTrue(e.getMessage().contains("BatchNorm3d: expected a 5-d input (N, C, D, H, W); received shape [2, 3, 4, 4]"),
+    assertTrue(
+        e.getMessage().contains("BatchNorm3d: expected a 5-d input (N, C, D, H, W); received shape [2, 3, 4, 4]"),
         e.getMessage());
   }
 

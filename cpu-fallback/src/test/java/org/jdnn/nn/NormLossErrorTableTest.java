@@ -113,7 +113,8 @@ class NormLossErrorTableTest {
             "CrossEntropyLoss: label_smoothing must be in \\[0, 1\\]; received 1.5",
             () -> CrossEntropyLoss.builder().labelSmoothing(1.5).build()),
         bad("nll_loss on an unbatched input with a batched target", SHAPE,
-            "nll_loss: target must have shape \\[\\] \\(the input \\[3\\] without its class axis 1\\); received \\[1\\]",
+            "nll_loss: target must have shape \\[\\] \\(the input \\[3\\] without its class axis 1\\); "
+                + "received \\[1\\]",
             () -> new NLLLoss().forward(f(3), labels(1))),
         // Dice
         bad("Dice with NaN in the target", ARG,
@@ -127,7 +128,8 @@ class NormLossErrorTableTest {
         bad("Dice negative smooth", ARG, "DiceLoss: smooth must be finite and >= 0; received -1.0",
             () -> DiceLoss.builder().smooth(-1).build()),
         // Point-wise losses
-        bad("MSE of mismatched shapes", SHAPE, "mse_loss: target must have the input's shape \\[3, 4\\]; received \\[4\\]",
+        bad("MSE of mismatched shapes", SHAPE,
+            "mse_loss: target must have the input's shape \\[3, 4\\]; received \\[4\\]",
             () -> new MSELoss().forward(f(3, 4), f(4))),
         bad("L1 of mismatched dtypes", ARG, "l1_loss: target must have the input's dtype F32; received F64",
             () -> new L1Loss().forward(f(3), f(3).to(org.jdnn.tensor.DType.F64))),
