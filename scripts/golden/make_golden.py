@@ -431,6 +431,11 @@ CASES_OPS_A = {
     "var_biased": ("var over dims (0, 2), biased", lambda: var_case(773, (4, 6, 3), (0, 2), False)),
 }
 CASES.update(CASES_OPS_A)
+# ---- Normalisation, activations, losses and init: their builders and cases live in
+# norm_loss_cases.py (same layout); merged here so one run writes every file and index.txt.
+from norm_loss_cases import CASES as NORM_LOSS_CASES  # noqa: E402  (after this module's CASES)
+
+CASES.update(NORM_LOSS_CASES)
 
 
 def main():

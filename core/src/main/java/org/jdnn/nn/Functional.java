@@ -90,4 +90,119 @@ public final class Functional {
   public static Tensor oneHot(Tensor labels, int classes) {
     return Losses.oneHot(labels, classes, org.jdnn.tensor.DType.F32);
   }
+
+
+  // ---------------------------------------------------------------- normalisation, dropout,
+  // activations, softmax and losses (the layers' stateless forms)
+
+  /** As {@code F.batch_norm}; see {@link org.jdnn.ops.Normalization#batchNorm}. */
+  public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+      boolean training, double momentum, double eps) {
+    return org.jdnn.ops.Normalization.batchNorm(x, runningMean, runningVar, weight, bias, training, momentum, eps);
+  }
+
+  /** As {@code F.local_response_norm}; {@code alpha} is divided by {@code size}. */
+  public static Tensor localResponseNorm(Tensor x, int size, double alpha, double beta, double k) {
+    return org.jdnn.ops.Normalization.localResponseNorm(x, size, alpha, beta, k);
+  }
+
+  /** Element-wise dropout; identity when not training. */
+  public static Tensor dropout(Tensor x, double p, boolean training) {
+    return org.jdnn.ops.Regularization.dropout(x, p, training);
+  }
+
+  /** Channel-wise dropout of {@code (N, C, H, W)}. */
+  public static Tensor dropout2d(Tensor x, double p, boolean training) {
+    return org.jdnn.ops.Regularization.channelDropout(x, p, training, 2);
+  }
+
+  /** Channel-wise dropout of {@code (N, C, D, H, W)}. */
+  public static Tensor dropout3d(Tensor x, double p, boolean training) {
+    return org.jdnn.ops.Regularization.channelDropout(x, p, training, 3);
+  }
+
+  /** Any activation by its descriptor, e.g. {@code activation(x, Activation.leakyRelu(0.2))}. */
+  public static Tensor activation(Tensor x, org.jdnn.spi.Activation a) {
+    return org.jdnn.ops.Activations.apply(a, x);
+  }
+
+  public static Tensor relu6(Tensor x) {
+    return activation(x, org.jdnn.spi.Activation.RELU6);
+  }
+
+  public static Tensor leakyRelu(Tensor x, double negativeSlope) {
+    return activation(x, org.jdnn.spi.Activation.leakyRelu(negativeSlope));
+  }
+
+  public static Tensor elu(Tensor x, double alpha) {
+    return activation(x, org.jdnn.spi.Activation.elu(alpha));
+  }
+
+  public static Tensor selu(Tensor x) {
+    return activation(x, org.jdnn.spi.Activation.SELU);
+  }
+
+  public static Tensor softplus(Tensor x, double beta, double threshold) {
+    return activation(x, org.jdnn.spi.Activation.softplus(beta, threshold));
+  }
+
+  public static Tensor softsign(Tensor x) {
+    return activation(x, org.jdnn.spi.Activation.SOFTSIGN);
+  }
+
+  public static Tensor hardtanh(Tensor x, double min, double max) {
+    return activation(x, org.jdnn.spi.Activation.hardtanh(min, max));
+  }
+
+  /** Exact GELU, {@code x * Phi(x)}. */
+  public static Tensor gelu(Tensor x) {
+    return activation(x, org.jdnn.spi.Activation.GELU);
+  }
+
+  public static Tensor softmax(Tensor x, int dim) {
+    return x.softmax(dim);
+  }
+
+  public static Tensor logSoftmax(Tensor x, int dim) {
+    return x.logSoftmax(dim);
+  }
+
+  /** As {@code F.cross_entropy} with class-index targets; {@code weight} may be null. */
+  public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, long ignoreIndex,
+      double labelSmoothing, org.jdnn.ops.Reduction reduction) {
+    return Losses.crossEntropy(input, target, weight, ignoreIndex, labelSmoothing, reduction);
+  }
+
+  /** As {@code F.nll_loss}; {@code weight} may be null. */
+  public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex,
+      org.jdnn.ops.Reduction reduction) {
+    return Losses.nllLoss(input, target, weight, ignoreIndex, reduction);
+  }
+
+  public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight,
+      org.jdnn.ops.Reduction reduction) {
+    return Losses.binaryCrossEntropy(input, target, weight, reduction);
+  }
+
+  public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+      org.jdnn.ops.Reduction reduction) {
+    return Losses.binaryCrossEntropyWithLogits(input, target, weight, posWeight, reduction);
+  }
+
+  public static Tensor mseLoss(Tensor input, Tensor target, org.jdnn.ops.Reduction reduction) {
+    return Losses.mseLoss(input, target, reduction);
+  }
+
+  public static Tensor l1Loss(Tensor input, Tensor target, org.jdnn.ops.Reduction reduction) {
+    return Losses.l1Loss(input, target, reduction);
+  }
+
+  public static Tensor smoothL1Loss(Tensor input, Tensor target, double beta, org.jdnn.ops.Reduction reduction) {
+    return Losses.smoothL1Loss(input, target, beta, reduction);
+  }
+
+  public static Tensor diceLoss(Tensor input, Tensor target, Losses.DiceMode mode, boolean fromLogits, double smooth,
+      org.jdnn.ops.Reduction reduction) {
+    return Losses.diceLoss(input, target, mode, fromLogits, smooth, reduction);
+  }
 }

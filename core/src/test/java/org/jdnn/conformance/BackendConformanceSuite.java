@@ -499,10 +499,29 @@ public abstract class BackendConformanceSuite {
 
   static final Shape[] POINTWISE_SHAPES = {Shape.of(7), Shape.of(2, 3, 13, 13), Shape.of(3, 5, 67, 71)};
 
-  static Stream<ActivationCase> activationCases() {
+  /** ReLU, sigmoid and tanh (CORE) or the other kinds (EXTENDED_ACTIVATIONS). */
+  static Stream<ActivationCase> activationCases(boolean core) {
     List<ActivationCase> cases = new ArrayList<>();
-    for (Activation a : Activation.examples()) for (Shape s : POINTWISE_SHAPES) cases.add(new ActivationCase(a, s));
+    for (Activation a : Activation.examples()) {
+      boolean isCore = a.equals(Activation.RELU) || a.equals(Activation.SIGMOID) || a.equals(Activation.TANH);
+      if (isCore != core) continue;
+      for (Shape s : POINTWISE_SHAPES) cases.add(new ActivationCase(a, s));
+    }
     return cases.stream();
+  }
+
+  static Stream<ActivationCase> activationCases() {
+    return activationCases(true);
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> extendedActivationForward() {
+    return casesOf(org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS, activationCases(false), this::activationForward);
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> extendedActivationBackward() {
+    return casesOf(org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS, activationCases(false), this::activationBackward);
   }
 
   /** Normal values with every 7th exactly 0, where ReLU's derivative is defined as 0. */
@@ -1199,14 +1218,15 @@ public abstract class BackendConformanceSuite {
         new PermuteCase(Shape.of(3, 65), a(0, 1)), new PermuteCase(Shape.of(2, 2, 3, 4, 5), a(4, 0, 3, 1, 2)));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("permuteCases")
-  void permute(PermuteCase c) {
-    Twin x = input(c.shape(), normal(numel(c.shape()), 101));
-    Twin y = output(c.outShape());
-    test.permute(x.t(), c.axes(), y.t());
-    ref.permute(x.r(), c.axes(), y.r());
-    assertAgree(c.toString(), y, Tolerance.EXACT);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> permute() {
+    return casesOf(org.jdnn.spi.Capability.DATA_MOVEMENT, permuteCases(), c -> {
+      Twin x = input(c.shape(), normal(numel(c.shape()), 101));
+      Twin y = output(c.outShape());
+      test.permute(x.t(), c.axes(), y.t());
+      ref.permute(x.r(), c.axes(), y.r());
+      assertAgree(c.toString(), y, Tolerance.EXACT);
+    });
   }
 
   /** A window {@code [start, start + len)} of {@code shape} along {@code axis}. */
@@ -1227,27 +1247,29 @@ public abstract class BackendConformanceSuite {
         new NarrowCase(Shape.of(3, 6), 1, 0, 6, DType.F32), new NarrowCase(Shape.of(2, 5, 3), 1, 1, 2, DType.I64));
   }
 
-  @ParameterizedTest(name = "narrow {0}")
-  @MethodSource("narrowCases")
-  void narrow(NarrowCase c) {
-    double[] v = c.dtype().isFloating() ? normal(numel(c.shape()), 102) : levels(numel(c.shape()), 1000, 102);
-    Twin x = input(c.shape(), c.dtype(), v);
-    Twin y = output(c.window(), c.dtype());
-    test.narrow(x.t(), c.axis(), c.start(), y.t());
-    ref.narrow(x.r(), c.axis(), c.start(), y.r());
-    assertAgree("narrow " + c, y, Tolerance.EXACT);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> narrow() {
+    return casesOf(org.jdnn.spi.Capability.DATA_MOVEMENT, narrowCases(), c -> {
+      double[] v = c.dtype().isFloating() ? normal(numel(c.shape()), 102) : levels(numel(c.shape()), 1000, 102);
+      Twin x = input(c.shape(), c.dtype(), v);
+      Twin y = output(c.window(), c.dtype());
+      test.narrow(x.t(), c.axis(), c.start(), y.t());
+      ref.narrow(x.r(), c.axis(), c.start(), y.r());
+      assertAgree("narrow " + c, y, Tolerance.EXACT);
+    });
   }
 
-  @ParameterizedTest(name = "narrowAssign {0}")
-  @MethodSource("narrowCases")
-  void narrowAssign(NarrowCase c) {
-    double[] big = c.dtype().isFloating() ? normal(numel(c.shape()), 103) : levels(numel(c.shape()), 1000, 103);
-    double[] small = c.dtype().isFloating() ? normal(numel(c.window()), 104) : levels(numel(c.window()), 1000, 104);
-    Twin dst = input(c.shape(), c.dtype(), big); // the rest of dst must be kept
-    Twin src = input(c.window(), c.dtype(), small);
-    test.narrowAssign(src.t(), c.axis(), c.start(), dst.t());
-    ref.narrowAssign(src.r(), c.axis(), c.start(), dst.r());
-    assertAgree("narrowAssign " + c, dst, Tolerance.EXACT);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> narrowAssign() {
+    return casesOf(org.jdnn.spi.Capability.DATA_MOVEMENT, narrowCases(), c -> {
+      double[] big = c.dtype().isFloating() ? normal(numel(c.shape()), 103) : levels(numel(c.shape()), 1000, 103);
+      double[] small = c.dtype().isFloating() ? normal(numel(c.window()), 104) : levels(numel(c.window()), 1000, 104);
+      Twin dst = input(c.shape(), c.dtype(), big); // the rest of dst must be kept
+      Twin src = input(c.window(), c.dtype(), small);
+      test.narrowAssign(src.t(), c.axis(), c.start(), dst.t());
+      ref.narrowAssign(src.r(), c.axis(), c.start(), dst.r());
+      assertAgree("narrowAssign " + c, dst, Tolerance.EXACT);
+    });
   }
 
   /** {@code where(cond, a, b)} with three broadcast shapes. */
@@ -1265,19 +1287,20 @@ public abstract class BackendConformanceSuite {
         new WhereCase("all broadcast", Shape.of(4, 1), Shape.of(1, 5), Shape.of(4, 5)));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("whereCases")
-  void where(WhereCase c) {
-    Shape out = Shape.broadcast(Shape.broadcast(c.cond(), c.a()), c.b());
-    Twin cond = input(c.cond(), levels(numel(c.cond()), 2, 105));
-    double[] av = normal(numel(c.a()), 106);
-    if (av.length > 1) av[0] = Double.NaN; // a NaN where it may not be selected must not leak
-    Twin x = input(c.a(), av);
-    Twin y = input(c.b(), normal(numel(c.b()), 107));
-    Twin o = output(out);
-    test.where(cond.t(), x.t(), y.t(), o.t());
-    ref.where(cond.r(), x.r(), y.r(), o.r());
-    assertAgree(c.toString(), o, Tolerance.EXACT);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> where() {
+    return casesOf(org.jdnn.spi.Capability.DATA_MOVEMENT, whereCases(), c -> {
+      Shape out = Shape.broadcast(Shape.broadcast(c.cond(), c.a()), c.b());
+      Twin cond = input(c.cond(), levels(numel(c.cond()), 2, 105));
+      double[] av = normal(numel(c.a()), 106);
+      if (av.length > 1) av[0] = Double.NaN; // a NaN where it may not be selected must not leak
+      Twin x = input(c.a(), av);
+      Twin y = input(c.b(), normal(numel(c.b()), 107));
+      Twin o = output(out);
+      test.where(cond.t(), x.t(), y.t(), o.t());
+      ref.where(cond.r(), x.r(), y.r(), o.r());
+      assertAgree(c.toString(), o, Tolerance.EXACT);
+    });
   }
 
   /** {@code pad} of the last {@code before.length} axes. */
@@ -1309,55 +1332,58 @@ public abstract class BackendConformanceSuite {
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("padCases")
-  void pad(PadCase c) {
-    Twin x = input(c.shape(), normal(numel(c.shape()), 108));
-    Twin y = output(c.outShape());
-    test.pad(c.mode(), c.before(), c.after(), c.value(), x.t(), y.t());
-    ref.pad(c.mode(), c.before(), c.after(), c.value(), x.r(), y.r());
-    assertAgree("forward " + c, y, Tolerance.EXACT);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> pad() {
+    return casesOf(org.jdnn.spi.Capability.PADDING, padCases(), c -> {
+      Twin x = input(c.shape(), normal(numel(c.shape()), 108));
+      Twin y = output(c.outShape());
+      test.pad(c.mode(), c.before(), c.after(), c.value(), x.t(), y.t());
+      ref.pad(c.mode(), c.before(), c.after(), c.value(), x.r(), y.r());
+      assertAgree("forward " + c, y, Tolerance.EXACT);
+    });
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("padCases")
-  void padBackward(PadCase c) {
-    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 109));
-    Twin dx = output(c.shape());
-    test.padBackward(c.mode(), c.before(), c.after(), dy.t(), dx.t());
-    ref.padBackward(c.mode(), c.before(), c.after(), dy.r(), dx.r());
-    assertAgree("backward " + c, dx, ACCUMULATE);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> padBackward() {
+    return casesOf(org.jdnn.spi.Capability.PADDING, padCases(), c -> {
+      Twin dy = input(c.outShape(), normal(numel(c.outShape()), 109));
+      Twin dx = output(c.shape());
+      test.padBackward(c.mode(), c.before(), c.after(), dy.t(), dx.t());
+      ref.padBackward(c.mode(), c.before(), c.after(), dy.r(), dx.r());
+      assertAgree("backward " + c, dx, ACCUMULATE);
+    });
   }
 
   static Stream<PoolCase> maxPoolIndexCases() {
     return poolCases().filter(c -> c.mode() == Mode.MAX);
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("maxPoolIndexCases")
-  void maxPoolWithIndicesAndUnpool(PoolCase c) {
-    PoolGeometry g = c.geometry();
-    Twin x = poolInput(c, g.inputShape(), 110);
-    Twin y = output(g.outputShape());
-    Twin idx = output(g.outputShape(), DType.I64);
-    test.maxPoolWithIndices(g, x.t(), y.t(), idx.t());
-    ref.maxPoolWithIndices(g, x.r(), y.r(), idx.r());
-    assertAgree("values " + c, y, Tolerance.EXACT);
-    assertAgree("indices " + c, idx, Tolerance.EXACT);
-    Twin pooled = output(g.outputShape());
-    ref.pool(g, x.r(), pooled.r());
-    Tolerance.EXACT.assertClose("values equal pool() " + c, y.shape(), pooled.onRef.values(), y.onRef.values());
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> maxPoolWithIndicesAndUnpool() {
+    return casesOf(org.jdnn.spi.Capability.UNPOOLING, maxPoolIndexCases(), c -> {
+      PoolGeometry g = c.geometry();
+      Twin x = poolInput(c, g.inputShape(), 110);
+      Twin y = output(g.outputShape());
+      Twin idx = output(g.outputShape(), DType.I64);
+      test.maxPoolWithIndices(g, x.t(), y.t(), idx.t());
+      ref.maxPoolWithIndices(g, x.r(), y.r(), idx.r());
+      assertAgree("values " + c, y, Tolerance.EXACT);
+      assertAgree("indices " + c, idx, Tolerance.EXACT);
+      Twin pooled = output(g.outputShape());
+      ref.pool(g, x.r(), pooled.r());
+      Tolerance.EXACT.assertClose("values equal pool() " + c, y.shape(), pooled.onRef.values(), y.onRef.values());
 
-    // unpool puts the maxima back; overlapping windows may name an index twice (same value)
-    Twin up = output(g.inputShape());
-    test.unpool(y.t(), idx.t(), up.t());
-    ref.unpool(y.r(), idx.r(), up.r());
-    assertAgree("unpool " + c, up, Tolerance.EXACT);
-    Twin dy = input(g.inputShape(), normal(numel(g.inputShape()), 111));
-    Twin dx = output(g.outputShape());
-    test.unpoolBackward(dy.t(), idx.t(), dx.t());
-    ref.unpoolBackward(dy.r(), idx.r(), dx.r());
-    assertAgree("unpool backward " + c, dx, Tolerance.EXACT);
+      // unpool puts the maxima back; overlapping windows may name an index twice (same value)
+      Twin up = output(g.inputShape());
+      test.unpool(y.t(), idx.t(), up.t());
+      ref.unpool(y.r(), idx.r(), up.r());
+      assertAgree("unpool " + c, up, Tolerance.EXACT);
+      Twin dy = input(g.inputShape(), normal(numel(g.inputShape()), 111));
+      Twin dx = output(g.outputShape());
+      test.unpoolBackward(dy.t(), idx.t(), dx.t());
+      ref.unpoolBackward(dy.r(), idx.r(), dx.r());
+      assertAgree("unpool backward " + c, dx, Tolerance.EXACT);
+    });
   }
 
   /** Adaptive pooling of {@code in} to {@code out} (spatial sizes). */
@@ -1388,19 +1414,20 @@ public abstract class BackendConformanceSuite {
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("adaptiveCases")
-  void adaptivePool(AdaptiveCase c) {
-    Twin x = input(c.inShape(), normal(numel(c.inShape()), 112));
-    Twin y = output(c.outShape());
-    test.adaptivePool(c.max(), x.t(), y.t());
-    ref.adaptivePool(c.max(), x.r(), y.r());
-    assertAgree("forward " + c, y, c.max() ? Tolerance.EXACT : ACCUMULATE);
-    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 113));
-    Twin dx = output(c.inShape());
-    test.adaptivePoolBackward(c.max(), x.t(), y.t(), dy.t(), dx.t());
-    ref.adaptivePoolBackward(c.max(), x.r(), y.r(), dy.r(), dx.r());
-    assertAgree("backward " + c, dx, ACCUMULATE);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> adaptivePool() {
+    return casesOf(org.jdnn.spi.Capability.ADAPTIVE_POOLING, adaptiveCases(), c -> {
+      Twin x = input(c.inShape(), normal(numel(c.inShape()), 112));
+      Twin y = output(c.outShape());
+      test.adaptivePool(c.max(), x.t(), y.t());
+      ref.adaptivePool(c.max(), x.r(), y.r());
+      assertAgree("forward " + c, y, c.max() ? Tolerance.EXACT : ACCUMULATE);
+      Twin dy = input(c.outShape(), normal(numel(c.outShape()), 113));
+      Twin dx = output(c.inShape());
+      test.adaptivePoolBackward(c.max(), x.t(), y.t(), dy.t(), dx.t());
+      ref.adaptivePoolBackward(c.max(), x.r(), y.r(), dy.r(), dx.r());
+      assertAgree("backward " + c, dx, ACCUMULATE);
+    });
   }
 
   /** Upsampling {@code in} to {@code out} (spatial sizes). */
@@ -1431,18 +1458,308 @@ public abstract class BackendConformanceSuite {
     return cases.stream();
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("upsampleCases")
-  void upsample(UpsampleCase c) {
-    Twin x = input(c.inShape(), normal(numel(c.inShape()), 114));
-    Twin y = output(c.outShape());
-    test.upsample(c.mode(), c.alignCorners(), x.t(), y.t());
-    ref.upsample(c.mode(), c.alignCorners(), x.r(), y.r());
-    assertAgree("forward " + c, y, ACCUMULATE);
-    Twin dy = input(c.outShape(), normal(numel(c.outShape()), 115));
-    Twin dx = output(c.inShape());
-    test.upsampleBackward(c.mode(), c.alignCorners(), dy.t(), dx.t());
-    ref.upsampleBackward(c.mode(), c.alignCorners(), dy.r(), dx.r());
-    assertAgree("backward " + c, dx, ACCUMULATE);
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> upsample() {
+    return casesOf(org.jdnn.spi.Capability.UPSAMPLING, upsampleCases(), c -> {
+      Twin x = input(c.inShape(), normal(numel(c.inShape()), 114));
+      Twin y = output(c.outShape());
+      test.upsample(c.mode(), c.alignCorners(), x.t(), y.t());
+      ref.upsample(c.mode(), c.alignCorners(), x.r(), y.r());
+      assertAgree("forward " + c, y, ACCUMULATE);
+      Twin dy = input(c.outShape(), normal(numel(c.outShape()), 115));
+      Twin dx = output(c.inShape());
+      test.upsampleBackward(c.mode(), c.alignCorners(), dy.t(), dx.t());
+      ref.upsampleBackward(c.mode(), c.alignCorners(), dy.r(), dx.r());
+      assertAgree("backward " + c, dx, ACCUMULATE);
+    });
+  }
+
+
+  // ==========================================================================================
+  // Optional capability groups. Cases of a group run only when the backend declares it
+  // (casesOf); each group it does not declare is one test of its own, named "lacks GROUP", that
+  // prints the fact and checks the declaration is honest (a primitive of the group throws
+  // UnsupportedOperationException naming it). Nothing is skipped, nothing passes unrun.
+  // See docs/testing.md.
+
+  /** Prints what the backend declares and lacks; CORE is required of every backend. */
+  @Test
+  void declaresCoreAndReportsWhatItLacks() {
+    java.util.Set<org.jdnn.spi.Capability> has = test.capabilities();
+    java.util.Set<org.jdnn.spi.Capability> lacks = java.util.EnumSet.allOf(org.jdnn.spi.Capability.class);
+    lacks.removeAll(has);
+    System.out.println("[conformance] backend " + test.description() + " declares " + has + "; lacks " + lacks);
+    assertTrue(has.contains(org.jdnn.spi.Capability.CORE),
+        test.description() + " must declare CORE; declares " + has);
+    assertTrue(ref.capabilities().containsAll(has), "the reference " + ref.description() + " lacks groups that "
+        + test.description() + " declares: the suite has nothing to compare them with; reference declares "
+        + ref.capabilities());
+  }
+
+  /** One test per group the backend lacks: printed, and checked to be really absent. */
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> lacksCapability() {
+    Backend be = backend();
+    java.util.Set<org.jdnn.spi.Capability> has = be.capabilities();
+    return Arrays.stream(org.jdnn.spi.Capability.values()).filter(g -> !has.contains(g))
+        .map(g -> org.junit.jupiter.api.DynamicTest.dynamicTest("backend " + be.description() + " lacks " + g
+            + " (declared; its cases are not run)", () -> {
+              System.out.println("[conformance] backend " + be.description() + " lacks " + g);
+              try (Scope s = Scope.open()) {
+                UnsupportedOperationException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnsupportedOperationException.class, () -> probe(be, g),
+                    be.description() + " declares it lacks " + g + " but a primitive of the group ran; declare it");
+                assertTrue(e.getMessage().contains(g.name()),
+                    "the exception for a missing " + g + " should name the group: " + e.getMessage());
+              }
+            }));
+  }
+
+  /** Calls one primitive of {@code group} on tiny tensors. */
+  private static void probe(Backend be, org.jdnn.spi.Capability group) {
+    Tensor x = Tensor.zeros(Shape.of(1, 3, 4), DType.F32, be);
+    switch (group) {
+      case CORE:
+        throw new AssertionError("CORE is required, not optional");
+      case EXTENDED_ACTIVATIONS:
+        be.activation(Activation.leakyRelu(0.1), x, x.zerosLike());
+        break;
+      case DATA_MOVEMENT:
+        be.permute(x, a(0, 2, 1), Tensor.zeros(Shape.of(1, 4, 3), DType.F32, be));
+        break;
+      case PADDING:
+        be.pad(org.jdnn.spi.PadMode.CONSTANT, a(1), a(1), 0, x, Tensor.zeros(Shape.of(1, 3, 6), DType.F32, be));
+        break;
+      case UNPOOLING:
+        be.unpool(x, Tensor.zeros(Shape.of(1, 3, 4), DType.I64, be), Tensor.zeros(Shape.of(1, 3, 8), DType.F32, be));
+        break;
+      case ADAPTIVE_POOLING:
+        be.adaptivePool(false, x, Tensor.zeros(Shape.of(1, 3, 2), DType.F32, be));
+        break;
+      case UPSAMPLING:
+        be.upsample(org.jdnn.spi.UpsampleMode.NEAREST, false, x, Tensor.zeros(Shape.of(1, 3, 8), DType.F32, be));
+        break;
+      case BATCH_NORM: {
+        Tensor c = Tensor.zeros(Shape.of(3), DType.F32, be);
+        be.batchNormInference(x, c, c, c, c, 1e-5, x.zerosLike());
+        break;
+      }
+      case LRN:
+        be.lrn(3, 1e-4, 0.75, 1, x, x.zerosLike());
+        break;
+      default:
+        throw new AssertionError("no probe for capability " + group + "; add one to BackendConformanceSuite.probe");
+    }
+  }
+
+  /**
+   * The cases of an optional {@code group} as dynamic tests named by the cases' {@code toString},
+   * when the backend declares the group; none otherwise ({@link #lacksCapability} reports it).
+   * Each case runs in its own {@link Scope}.
+   */
+  protected <T> Stream<org.junit.jupiter.api.DynamicTest> casesOf(org.jdnn.spi.Capability group, Stream<T> cases,
+      java.util.function.Consumer<T> body) {
+    if (!backend().capabilities().contains(group)) return Stream.empty();
+    return cases.map(c -> org.junit.jupiter.api.DynamicTest.dynamicTest(c.toString(), () -> {
+      try (Scope s = Scope.open()) {
+        body.accept(c);
+      }
+    }));
+  }
+
+  // ==========================================================================================
+  // Batch normalisation (Capability.BATCH_NORM)
+
+  /** A batch-norm problem on {@code (N, C, *)}; inputs sit around 3 so the mean subtraction matters. */
+  public record BatchNormCase(String name, int[] shape, double eps) {
+    Shape x() {
+      return Shape.of(shape);
+    }
+
+    Shape channels() {
+      return Shape.of(shape[1]);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "batch_norm %s %s eps=%s", name, Arrays.toString(shape), eps);
+    }
+  }
+
+  static Stream<BatchNormCase> batchNormCases() {
+    return Stream.of(
+        new BatchNormCase("1-d (N, C)", a(4, 3), 1e-5),
+        new BatchNormCase("1-d (N, C), batch 2", a(2, 5), 1e-5),
+        new BatchNormCase("1-d (N, C, L), batch 1", a(1, 3, 7), 1e-5),
+        new BatchNormCase("1-d (N, C, L)", a(3, 4, 13), 1e-3),
+        new BatchNormCase("2-d", a(2, 3, 5, 7), 1e-5),
+        new BatchNormCase("2-d, batch 1", a(1, 4, 3, 5), 1e-5),
+        new BatchNormCase("2-d, one channel", a(3, 1, 13, 13), 1e-5),
+        new BatchNormCase("2-d, 1x1 maps", a(2, 7, 1, 1), 0.1),
+        new BatchNormCase("3-d", a(2, 2, 3, 4, 5), 1e-5),
+        new BatchNormCase("3-d, batch 1", a(1, 3, 3, 3, 3), 1e-5),
+        new BatchNormCase("2-d, channels split over threads", a(8, 16, 17, 19), 1e-5));
+  }
+
+  private static double[] batchNormInput(Shape s, long seed) {
+    double[] v = normal(numel(s), seed);
+    for (int i = 0; i < v.length; i++) v[i] = 3 + 2 * v[i];
+    return v;
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> batchNormTraining() {
+    return casesOf(org.jdnn.spi.Capability.BATCH_NORM, batchNormCases(), c -> {
+      Twin x = input(c.x(), batchNormInput(c.x(), 201));
+      Twin w = input(c.channels(), normal(c.shape()[1], 202));
+      Twin b = input(c.channels(), normal(c.shape()[1], 203));
+      Twin y = output(c.x());
+      Twin mean = output(c.channels());
+      Twin invStd = output(c.channels());
+      test.batchNormTraining(x.t(), w.t(), b.t(), c.eps(), y.t(), mean.t(), invStd.t());
+      ref.batchNormTraining(x.r(), w.r(), b.r(), c.eps(), y.r(), mean.r(), invStd.r());
+      assertAgree("training forward " + c + ": y", y, ACCUMULATE);
+      assertAgree("training forward " + c + ": batch mean", mean, ACCUMULATE);
+      assertAgree("training forward " + c + ": batch inverse std", invStd, ACCUMULATE);
+    });
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> batchNormInference() {
+    return casesOf(org.jdnn.spi.Capability.BATCH_NORM, batchNormCases(), c -> {
+      int ch = c.shape()[1];
+      Twin x = input(c.x(), batchNormInput(c.x(), 211));
+      Twin w = input(c.channels(), normal(ch, 212));
+      Twin b = input(c.channels(), normal(ch, 213));
+      Twin runningMean = input(c.channels(), uniform(ch, 2, 4, 214));
+      Twin runningVar = input(c.channels(), uniform(ch, 0.5, 5, 215));
+      Twin y = output(c.x());
+      test.batchNormInference(x.t(), w.t(), b.t(), runningMean.t(), runningVar.t(), c.eps(), y.t());
+      ref.batchNormInference(x.r(), w.r(), b.r(), runningMean.r(), runningVar.r(), c.eps(), y.r());
+      assertAgree("inference " + c, y, ACCUMULATE);
+    });
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> batchNormBackward() {
+    return casesOf(org.jdnn.spi.Capability.BATCH_NORM, batchNormCases(), c -> {
+      int ch = c.shape()[1];
+      double[] xv = batchNormInput(c.x(), 221);
+      Twin x = input(c.x(), xv);
+      Twin w = input(c.channels(), normal(ch, 222));
+      // The saved statistics are inputs of the backward: both backends get the reference's.
+      Twin b = input(c.channels(), new double[ch]);
+      Twin y = output(c.x());
+      Twin mean = output(c.channels());
+      Twin invStd = output(c.channels());
+      ref.batchNormTraining(x.r(), w.r(), b.r(), c.eps(), y.r(), mean.r(), invStd.r());
+      Twin savedMean = input(c.channels(), mean.onRef.values());
+      Twin savedInvStd = input(c.channels(), invStd.onRef.values());
+      Twin dy = input(c.x(), normal(numel(c.x()), 224));
+      Twin dx = output(c.x());
+      Twin dw = output(c.channels());
+      Twin db = output(c.channels());
+      test.batchNormBackward(x.t(), w.t(), dy.t(), savedMean.t(), savedInvStd.t(), dx.t(), dw.t(), db.t());
+      ref.batchNormBackward(x.r(), w.r(), dy.r(), savedMean.r(), savedInvStd.r(), dx.r(), dw.r(), db.r());
+      assertAgree("backward " + c + ": dx", dx, ACCUMULATE);
+      assertAgree("backward " + c + ": dweight", dw, ACCUMULATE);
+      assertAgree("backward " + c + ": dbias", db, ACCUMULATE);
+    });
+  }
+
+  /** Values worked by hand, so the reference itself is pinned, not only agreement with it. */
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> batchNormHandWorked() {
+    String name = "batch_norm of x = [[1, 10], [3, 30]] (N=2, C=2), eps 0, weight (2, 1), bias (0.5, -1)";
+    return casesOf(org.jdnn.spi.Capability.BATCH_NORM, Stream.of(name), c -> {
+      Twin x = input(Shape.of(2, 2), new double[] {1, 10, 3, 30});
+      Twin w = input(Shape.of(2), new double[] {2, 1});
+      Twin b = input(Shape.of(2), new double[] {0.5, -1});
+      Twin y = output(Shape.of(2, 2));
+      Twin mean = output(Shape.of(2));
+      Twin invStd = output(Shape.of(2));
+      test.batchNormTraining(x.t(), w.t(), b.t(), 0, y.t(), mean.t(), invStd.t());
+      ref.batchNormTraining(x.r(), w.r(), b.r(), 0, y.r(), mean.r(), invStd.r());
+      // channel 0: mean 2, biased variance 1; channel 1: mean 20, variance 100
+      POINTWISE.assertClose(c + ": y [reference]", y.shape(), new double[] {-1.5, -2, 2.5, 0}, y.onRef.values());
+      POINTWISE.assertClose(c + ": mean [reference]", mean.shape(), new double[] {2, 20}, mean.onRef.values());
+      POINTWISE.assertClose(c + ": inverse std [reference]", invStd.shape(), new double[] {1, 0.1},
+          invStd.onRef.values());
+      assertAgree(c + ": y", y, ACCUMULATE);
+      assertAgree(c + ": mean", mean, ACCUMULATE);
+      assertAgree(c + ": inverse std", invStd, ACCUMULATE);
+    });
+  }
+
+  // ==========================================================================================
+  // Local response normalisation (Capability.LRN)
+
+  public record LrnCase(String name, int[] shape, int size, double alpha, double beta, double k) {
+    Shape x() {
+      return Shape.of(shape);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "lrn %s %s size=%d alpha=%s beta=%s k=%s", name, Arrays.toString(shape), size,
+          alpha, beta, k);
+    }
+  }
+
+  static Stream<LrnCase> lrnCases() {
+    return Stream.of(
+        new LrnCase("AlexNet's constants", a(2, 7, 5, 5), 5, 1e-4, 0.75, 2),
+        new LrnCase("strong normalisation", a(2, 7, 5, 5), 5, 2, 0.75, 1),
+        new LrnCase("even size (window c-2 .. c+1)", a(2, 6, 3, 4), 4, 1.5, 0.75, 1),
+        new LrnCase("size 1: own channel only", a(1, 3, 4, 4), 1, 1, 0.5, 1),
+        new LrnCase("size 2", a(1, 5, 3, 3), 2, 1, 1, 1),
+        new LrnCase("size larger than the channels", a(2, 3, 3, 2), 7, 3, 0.75, 0.5),
+        new LrnCase("1-d, batch 1", a(1, 6, 9), 3, 1, 0.75, 1),
+        new LrnCase("1-d", a(3, 5, 7), 3, 0.5, 1.5, 2),
+        new LrnCase("3-d", a(2, 6, 3, 4, 5), 5, 1, 0.75, 1),
+        new LrnCase("one channel", a(2, 1, 5, 5), 3, 1, 0.75, 1),
+        new LrnCase("rows split over threads", a(4, 16, 13, 13), 5, 1, 0.75, 1));
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> lrnForward() {
+    return casesOf(org.jdnn.spi.Capability.LRN, lrnCases(), c -> {
+      Twin x = input(c.x(), normal(numel(c.x()), 231));
+      Twin y = output(c.x());
+      test.lrn(c.size(), c.alpha(), c.beta(), c.k(), x.t(), y.t());
+      ref.lrn(c.size(), c.alpha(), c.beta(), c.k(), x.r(), y.r());
+      assertAgree("forward " + c, y, TRANSCENDENTAL);
+    });
+  }
+
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> lrnBackward() {
+    return casesOf(org.jdnn.spi.Capability.LRN, lrnCases(), c -> {
+      Twin x = input(c.x(), normal(numel(c.x()), 241));
+      Twin y = output(c.x());
+      ref.lrn(c.size(), c.alpha(), c.beta(), c.k(), x.r(), y.r());
+      Twin forward = input(c.x(), y.onRef.values()); // both backends get the reference's forward output
+      Twin dy = input(c.x(), normal(numel(c.x()), 242));
+      Twin dx = output(c.x());
+      test.lrnBackward(c.size(), c.alpha(), c.beta(), c.k(), x.t(), forward.t(), dy.t(), dx.t());
+      ref.lrnBackward(c.size(), c.alpha(), c.beta(), c.k(), x.r(), forward.r(), dy.r(), dx.r());
+      // dx is a difference of two terms that may cancel: bounded relative to the tensor's scale.
+      assertAgree("backward " + c, dx, ACCUMULATE);
+    });
+  }
+
+  /** The window's direction for an even size, worked by hand. */
+  @org.junit.jupiter.api.TestFactory
+  Stream<org.junit.jupiter.api.DynamicTest> lrnHandWorked() {
+    String name = "lrn of x = (1, 2, 3) over channels, size 2 (window c-1 .. c), alpha 2, beta 1, k 1";
+    return casesOf(org.jdnn.spi.Capability.LRN, Stream.of(name), c -> {
+      Twin x = input(Shape.of(1, 3, 1), new double[] {1, 2, 3});
+      Twin y = output(Shape.of(1, 3, 1));
+      test.lrn(2, 2, 1, 1, x.t(), y.t());
+      ref.lrn(2, 2, 1, 1, x.r(), y.r());
+      // d_c = 1 + 2/2 * (x_{c-1}^2 + x_c^2): 2, 6, 14
+      POINTWISE.assertClose(c + " [reference]", y.shape(), new double[] {0.5, 2.0 / 6, 3.0 / 14}, y.onRef.values());
+      assertAgree(c, y, TRANSCENDENTAL);
+    });
   }
 }

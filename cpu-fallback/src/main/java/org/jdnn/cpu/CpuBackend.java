@@ -624,4 +624,57 @@ public final class CpuBackend extends NaiveBackend {
     }
     CpuMovement.window(f(dst), off(dst), dst.shape(), axis, start, src.dim(axis), f(src), off(src), false);
   }
+
+
+  // ------------------------------------------------------------------ normalisation
+  // (F32 loops in CpuNormalization; other dtypes run the reference. The capabilities are the
+  // reference's, inherited: every group falls back to it where there is no fast path.)
+
+  @Override
+  public void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    if (!f32(x, weight, bias, y, batchMean, batchInvStd)) {
+      super.batchNormTraining(x, weight, bias, eps, y, batchMean, batchInvStd);
+      return;
+    }
+    CpuNormalization.batchNormTraining(x, weight, bias, eps, y, batchMean, batchInvStd);
+  }
+
+  @Override
+  public void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    if (!f32(x, weight, bias, runningMean, runningVar, y)) {
+      super.batchNormInference(x, weight, bias, runningMean, runningVar, eps, y);
+      return;
+    }
+    CpuNormalization.batchNormInference(x, weight, bias, runningMean, runningVar, eps, y);
+  }
+
+  @Override
+  public void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    if (!f32(x, weight, dy, batchMean, batchInvStd, dx, dWeight, dBias)) {
+      super.batchNormBackward(x, weight, dy, batchMean, batchInvStd, dx, dWeight, dBias);
+      return;
+    }
+    CpuNormalization.batchNormBackward(x, weight, dy, batchMean, batchInvStd, dx, dWeight, dBias);
+  }
+
+  @Override
+  public void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    if (!f32(x, y)) {
+      super.lrn(size, alpha, beta, k, x, y);
+      return;
+    }
+    CpuNormalization.lrn(size, alpha, beta, k, x, y);
+  }
+
+  @Override
+  public void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    if (!f32(x, y, dy, dx)) {
+      super.lrnBackward(size, alpha, beta, k, x, y, dy, dx);
+      return;
+    }
+    CpuNormalization.lrnBackward(size, alpha, beta, k, x, y, dy, dx);
+  }
 }

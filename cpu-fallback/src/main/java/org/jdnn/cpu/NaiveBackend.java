@@ -41,12 +41,6 @@ public class NaiveBackend implements Backend {
     return "cpu-naive (reference loops)";
   }
 
-  @Override
-  public Set<Capability> capabilities() {
-    return EnumSet.of(Capability.CORE, Capability.EXTENDED_ACTIVATIONS, Capability.DATA_MOVEMENT, Capability.PADDING,
-        Capability.UNPOOLING, Capability.ADAPTIVE_POOLING, Capability.UPSAMPLING);
-  }
-
   // ------------------------------------------------------------------ element access
 
   /** Reads and writes a tensor's elements as doubles, whatever its dtype. */
@@ -992,5 +986,45 @@ public class NaiveBackend implements Backend {
     double[] acc = new double[n(dx)];
     forEachInterp(mode, alignCorners, dx.shape(), dy.shape(), (o, i, w) -> acc[i] += w * DY.get(o));
     store(acc, dx);
+  }
+
+
+  // ------------------------------------------------------------------ capabilities, normalisation
+  // (batch norm and LRN: the loops are in NaiveNormalization)
+
+  /** Every group this reference implements; extend the one expression when a group is added. */
+  @Override
+  public Set<Capability> capabilities() {
+    return EnumSet.of(Capability.CORE, Capability.EXTENDED_ACTIVATIONS, Capability.DATA_MOVEMENT, Capability.PADDING,
+        Capability.UNPOOLING, Capability.ADAPTIVE_POOLING, Capability.UPSAMPLING, Capability.BATCH_NORM,
+        Capability.LRN);
+  }
+
+  @Override
+  public void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    NaiveNormalization.batchNormTraining(x, weight, bias, eps, y, batchMean, batchInvStd);
+  }
+
+  @Override
+  public void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    NaiveNormalization.batchNormInference(x, weight, bias, runningMean, runningVar, eps, y);
+  }
+
+  @Override
+  public void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    NaiveNormalization.batchNormBackward(x, weight, dy, batchMean, batchInvStd, dx, dWeight, dBias);
+  }
+
+  @Override
+  public void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    NaiveNormalization.lrn(size, alpha, beta, k, x, y);
+  }
+
+  @Override
+  public void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    NaiveNormalization.lrnBackward(size, alpha, beta, k, x, y, dy, dx);
   }
 }

@@ -395,4 +395,188 @@ class GradCheckTest {
     Tensor x = Tensor.fromArray(new float[] {1, 2}, 2, DType.F32, a(2), NAIVE).requiresGrad(true);
     assertThrows(AssertionFailedError.class, () -> GradCheck.of("f32").check(in -> in[0].square(), x));
   }
+
+  // ==========================================================================================
+  // Normalisation, dropout, every activation kind and the losses with their options. Inputs are
+  // built per case (values, constants that need no gradient, labels) rather than from the In
+  // table above; each case is (name, inputs, function).
+
+  record Case(String name, java.util.function.Supplier<Tensor[]> inputs, Function<Tensor[], Tensor> f) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Case k(String name, java.util.function.Supplier<Tensor[]> inputs, Function<Tensor[], Tensor> f) {
+    return new Case(name, inputs, f);
+  }
+
+  /** A leaf that requires grad, F64 on the reference, standard normal from {@code seed}. */
+  static Tensor normal(long seed, int... dims) {
+    return make(n(dims), new Random(seed));
+  }
+
+  /** A leaf with values in [lo, hi) (requires grad). */
+  static Tensor between(double lo, double hi, long seed, int... dims) {
+    Random r = new Random(seed);
+    int size = Arrays.stream(dims).reduce(1, (p, q) -> p * q);
+    double[] v = new double[size];
+    for (int i = 0; i < size; i++) v[i] = lo + (hi - lo) * r.nextDouble();
+    return Tensor.fromArray(v, size, DType.F64, dims, NAIVE).requiresGrad(true);
+  }
+
+  /** A constant (no gradient) with values in [lo, hi). */
+  static Tensor constant(double lo, double hi, long seed, int... dims) {
+    return between(lo, hi, seed, dims).requiresGrad(false);
+  }
+
+  /** Class labels in [0, classes), with every {@code every}-th replaced by {@code ignored} when every > 0. */
+  static Tensor classes(int classes, long seed, int every, long ignored, int... dims) {
+    Random r = new Random(seed);
+    int size = Arrays.stream(dims).reduce(1, (p, q) -> p * q);
+    long[] l = new long[size];
+    for (int i = 0; i < size; i++) l[i] = every > 0 && i % every == 1 ? ignored : r.nextInt(classes);
+    return Tensor.fromArray(l, size, DType.I64, dims, NAIVE);
+  }
+
+  static Tensor[] ts(Tensor... t) {
+    return t;
+  }
+
+  static Stream<Case> normLossCases() {
+    List<Case> cases = new ArrayList<>();
+
+    // Batch norm, training: batch statistics (no running statistics passed: they would not
+    // change the output) with and without weight and bias.
+    int[][] bnShapes = {{5, 3}, {2, 3, 4}, {1, 2, 3, 4}, {3, 2, 2, 3}, {2, 2, 2, 2, 3}};
+    for (int[] s : bnShapes) {
+      int c = s[1];
+      cases.add(k("batch_norm training " + Arrays.toString(s), () -> ts(normal(1, s), normal(2, c), normal(3, c)),
+          in -> Functional.batchNorm(in[0], null, null, in[1], in[2], true, 0.1, 1e-5)));
+    }
+    cases.add(k("batch_norm training without affine, eps 0.1", () -> ts(normal(4, 3, 2, 5)),
+        in -> Functional.batchNorm(in[0], null, null, null, null, true, 0.1, 0.1)));
+    cases.add(k("batch_norm training, weight only", () -> ts(normal(5, 4, 3), normal(6, 3)),
+        in -> Functional.batchNorm(in[0], null, null, in[1], null, true, 0.1, 1e-5)));
+    // Evaluation: fixed running statistics.
+    Tensor rm = constant(-1, 1, 7, 3);
+    Tensor rv = constant(0.5, 2, 8, 3);
+    cases.add(k("batch_norm eval (2, 3, 2, 2)", () -> ts(normal(9, 2, 3, 2, 2), normal(10, 3), normal(11, 3)),
+        in -> Functional.batchNorm(in[0], rm, rv, in[1], in[2], false, 0.1, 1e-5)));
+    cases.add(k("batch_norm eval (4, 3), no affine", () -> ts(normal(12, 4, 3)),
+        in -> Functional.batchNorm(in[0], rm, rv, null, null, false, 0.1, 1e-5)));
+    cases.add(k("batch_norm eval, batch 1 (1, 3, 5)", () -> ts(normal(13, 1, 3, 5), normal(14, 3), normal(15, 3)),
+        in -> Functional.batchNorm(in[0], rm, rv, in[1], in[2], false, 0.1, 1e-5)));
+
+    // LRN: alpha large enough that the cross-channel term matters.
+    Object[][] lrn = {
+        {a(2, 5, 3, 3), 3, 1.0, 0.75, 1.0}, {a(1, 6, 4), 2, 2.0, 0.75, 1.0}, {a(2, 4, 2, 2, 2), 5, 1.0, 1.5, 2.0},
+        {a(1, 3, 5), 1, 1.0, 0.5, 1.0}, {a(2, 7, 2, 3), 5, 1e-4 * 5e3, 0.75, 2.0}};
+    for (Object[] l : lrn) {
+      int[] s = (int[]) l[0];
+      int size = (int) l[1];
+      double alpha = (double) l[2];
+      double beta = (double) l[3];
+      double kk = (double) l[4];
+      cases.add(k(String.format(java.util.Locale.ROOT, "lrn %s size %d alpha %s beta %s k %s", Arrays.toString(s), size,
+          alpha, beta, kk), () -> ts(normal(16, s)), in -> Functional.localResponseNorm(in[0], size, alpha, beta, kk)));
+    }
+
+    // Dropout with a fixed mask: the generator is reseeded on every evaluation.
+    cases.add(k("dropout p 0.3 (fixed mask)", () -> ts(normal(17, 4, 6)), in -> {
+      org.jdnn.tensor.Generator.manualSeed(5);
+      return Functional.dropout(in[0], 0.3, true);
+    }));
+    cases.add(k("dropout2d p 0.5 (fixed mask)", () -> ts(normal(18, 3, 4, 2, 2)), in -> {
+      org.jdnn.tensor.Generator.manualSeed(6);
+      return Functional.dropout2d(in[0], 0.5, true);
+    }));
+    cases.add(k("dropout3d p 0.25 (fixed mask)", () -> ts(normal(19, 2, 3, 2, 2, 2)), in -> {
+      org.jdnn.tensor.Generator.manualSeed(7);
+      return Functional.dropout3d(in[0], 0.25, true);
+    }));
+
+    // Every activation kind, on values from -7.3 to 6.7 that keep 1e-6 away from every kink
+    // (0, +-1, -0.5, 2, 6) and from softplus's thresholds.
+    for (org.jdnn.spi.Activation act : org.jdnn.spi.Activation.examples()) {
+      cases.add(k("activation " + act, () -> {
+        double[] v = new double[24];
+        for (int i = 0; i < v.length; i++) v[i] = -7.2863 + 0.61 * ((i * 7) % 24);
+        return ts(Tensor.fromArray(v, v.length, DType.F64, a(2, 3, 4), NAIVE).requiresGrad(true));
+      }, in -> Functional.activation(in[0], act)));
+    }
+
+    // Cross-entropy: weights, ignore_index, label smoothing, N-d targets, every reduction.
+    Tensor w5 = constant(0.2, 2, 20, 5);
+    Tensor w3 = constant(0.2, 2, 21, 3);
+    for (org.jdnn.ops.Reduction red : org.jdnn.ops.Reduction.values()) {
+      String r = " " + red.pytorchName();
+      cases.add(k("cross_entropy (6, 5)" + r, () -> ts(normal(22, 6, 5), classes(5, 23, 0, 0, 6)),
+          in -> Functional.crossEntropy(in[0], in[1], null, -100, 0, red)));
+      cases.add(k("cross_entropy (6, 5) weights, ignore_index 3" + r,
+          () -> ts(normal(24, 6, 5), classes(5, 25, 3, 3, 6)),
+          in -> Functional.crossEntropy(in[0], in[1], w5, 3, 0, red)));
+      cases.add(k("cross_entropy (6, 5) label smoothing 0.2" + r, () -> ts(normal(26, 6, 5), classes(5, 27, 0, 0, 6)),
+          in -> Functional.crossEntropy(in[0], in[1], null, -100, 0.2, red)));
+      cases.add(k("cross_entropy (6, 5) weights, ignore -100, smoothing 0.3" + r,
+          () -> ts(normal(28, 6, 5), classes(5, 29, 4, -100, 6)),
+          in -> Functional.crossEntropy(in[0], in[1], w5, -100, 0.3, red)));
+      cases.add(k("cross_entropy segmentation (2, 3, 3, 4) weights, ignore 255, smoothing 0.1" + r,
+          () -> ts(normal(30, 2, 3, 3, 4), classes(3, 31, 5, 255, 2, 3, 4)),
+          in -> Functional.crossEntropy(in[0], in[1], w3, 255, 0.1, red)));
+      cases.add(k("cross_entropy 1-d targets (2, 3, 5)" + r, () -> ts(normal(32, 2, 3, 5), classes(3, 33, 0, 0, 2, 5)),
+          in -> Functional.crossEntropy(in[0], in[1], null, -100, 0, red)));
+      cases.add(k("nll_loss (5, 4) on log-probabilities, weights, ignore 0" + r,
+          () -> ts(normal(34, 5, 4), classes(4, 35, 2, 0, 5)),
+          in -> Functional.nllLoss(in[0].logSoftmax(1), in[1], constant(0.5, 1.5, 36, 4), 0, red)));
+      cases.add(k("nll_loss (2, 3, 2, 2)" + r, () -> ts(normal(37, 2, 3, 2, 2), classes(3, 38, 0, 0, 2, 2, 2)),
+          in -> Functional.nllLoss(in[0], in[1], null, -100, red)));
+
+      // Binary cross-entropy: gradients for input, target and weight.
+      cases.add(k("binary_cross_entropy" + r, () -> ts(between(0.05, 0.95, 39, 3, 4), between(0, 1, 40, 3, 4)),
+          in -> Functional.binaryCrossEntropy(in[0], in[1], null, red)));
+      cases.add(k("binary_cross_entropy, weight (4)" + r,
+          () -> ts(between(0.05, 0.95, 41, 3, 4), between(0, 1, 42, 3, 4), between(0.5, 2, 43, 4)),
+          in -> Functional.binaryCrossEntropy(in[0], in[1], in[2], red)));
+      cases.add(k("binary_cross_entropy_with_logits" + r, () -> ts(normal(44, 3, 4), between(0, 1, 45, 3, 4)),
+          in -> Functional.binaryCrossEntropyWithLogits(in[0], in[1], null, null, red)));
+      cases.add(k("binary_cross_entropy_with_logits, weight and pos_weight (4)" + r,
+          () -> ts(between(-8, 8, 46, 3, 4), between(0, 1, 47, 3, 4), between(0.5, 2, 48, 3, 1),
+              between(0.5, 3, 49, 4)),
+          in -> Functional.binaryCrossEntropyWithLogits(in[0], in[1], in[2], in[3], red)));
+
+      // Regression losses; differences kept away from 0 (L1) and from +-beta (smooth L1).
+      cases.add(k("mse_loss" + r, () -> ts(normal(50, 3, 4), normal(51, 3, 4)),
+          in -> Functional.mseLoss(in[0], in[1], red)));
+      cases.add(k("l1_loss" + r, () -> ts(normal(52, 3, 4), normal(53, 3, 4)),
+          in -> Functional.l1Loss(in[0], in[1], red)));
+      cases.add(k("smooth_l1_loss beta 1" + r, () -> ts(normal(54, 3, 4), normal(55, 3, 4)),
+          in -> Functional.smoothL1Loss(in[0], in[1], 1.0, red)));
+      cases.add(k("smooth_l1_loss beta 0.5" + r, () -> ts(normal(56, 4, 5), normal(57, 4, 5)),
+          in -> Functional.smoothL1Loss(in[0], in[1], 0.5, red)));
+      cases.add(k("smooth_l1_loss beta 0 (L1)" + r, () -> ts(normal(58, 3, 4), normal(59, 3, 4)),
+          in -> Functional.smoothL1Loss(in[0], in[1], 0, red)));
+
+      // Dice, every mode, logits and probabilities.
+      cases.add(k("dice multiclass logits, labels (2, 3, 3, 3)" + r,
+          () -> ts(normal(60, 2, 3, 3, 3), classes(3, 61, 0, 0, 2, 3, 3)),
+          in -> Functional.diceLoss(in[0], in[1], org.jdnn.ops.Losses.DiceMode.MULTICLASS, true, 1, red)));
+      cases.add(k("dice multiclass probabilities, soft targets, smooth 0" + r,
+          () -> ts(between(0.05, 1, 62, 2, 3, 4), between(0, 1, 63, 2, 3, 4)),
+          in -> Functional.diceLoss(in[0], in[1], org.jdnn.ops.Losses.DiceMode.MULTICLASS, false, 0, red)));
+      cases.add(k("dice multilabel logits (2, 2, 3, 2)" + r,
+          () -> ts(normal(64, 2, 2, 3, 2), constant(0, 1, 65, 2, 2, 3, 2)),
+          in -> Functional.diceLoss(in[0], in[1], org.jdnn.ops.Losses.DiceMode.MULTILABEL, true, 1, red)));
+      cases.add(k("dice binary logits (3, 1, 4)" + r, () -> ts(normal(66, 3, 1, 4), between(0, 1, 67, 3, 1, 4)),
+          in -> Functional.diceLoss(in[0], in[1], org.jdnn.ops.Losses.DiceMode.BINARY, true, 0.5, red)));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("normLossCases")
+  void normalisationDropoutActivationsAndLossesMatchCentralDifferences(Case c) {
+    GradCheck.of(c.name()).check(c.f(), c.inputs().get());
+  }
 }

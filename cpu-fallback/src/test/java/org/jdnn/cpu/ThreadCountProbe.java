@@ -143,6 +143,47 @@ public final class ThreadCountProbe {
       a.be().softmax(true, 1, a.in()[0], y);
       return y;
     }, SUMS));
+    ops.addAll(normalizationOps());
+    return ops;
+  }
+
+  /** Batch norm split over channels (and inference over rows), LRN over rows and channels. */
+  private static List<Op> normalizationOps() {
+    List<Op> ops = new ArrayList<>();
+    Shape big = Shape.of(5, 5, 67, 71);
+    Shape c = Shape.of(5);
+    ops.add(new Op("batch_norm training " + big, new Shape[] {big, c, c}, a -> {
+      Tensor y = out(a, big);
+      a.be().batchNormTraining(a.in()[0], a.in()[1], a.in()[2], 1e-5, y, out(a, c), out(a, c));
+      return y;
+    }, SUMS));
+    ops.add(new Op("batch_norm backward " + big, new Shape[] {big, c, big}, a -> {
+      Tensor mean = out(a, c);
+      Tensor invStd = out(a, c);
+      a.be().batchNormTraining(a.in()[0], a.in()[1], a.in()[1], 1e-5, out(a, big), mean, invStd);
+      Tensor dx = out(a, big);
+      a.be().batchNormBackward(a.in()[0], a.in()[1], a.in()[2], mean, invStd, dx, out(a, c), out(a, c));
+      return dx;
+    }, SUMS));
+    ops.add(new Op("batch_norm inference " + big, new Shape[] {big, c, c, c}, a -> {
+      Tensor var = out(a, c);
+      a.be().unary(UnaryOp.SQUARE, a.in()[3], var);
+      Tensor y = out(a, big);
+      a.be().batchNormInference(a.in()[0], a.in()[1], a.in()[2], a.in()[2], var, 1e-3, y);
+      return y;
+    }, SUMS));
+    ops.add(new Op("lrn size 5 " + big, new Shape[] {big}, a -> {
+      Tensor y = out(a, big);
+      a.be().lrn(5, 1, 0.75, 1, a.in()[0], y);
+      return y;
+    }, POINTWISE));
+    ops.add(new Op("lrn backward size 4 " + big, new Shape[] {big, big}, a -> {
+      Tensor y = out(a, big);
+      a.be().lrn(4, 1, 0.75, 1, a.in()[0], y);
+      Tensor dx = out(a, big);
+      a.be().lrnBackward(4, 1, 0.75, 1, a.in()[0], y, a.in()[1], dx);
+      return dx;
+    }, SUMS));
     return ops;
   }
 
