@@ -76,8 +76,19 @@ public final class Trainer {
     for (Batch batch : train.epoch(epoch)) {
       double batchLoss;
       try (Scope scope = Scope.open()) {
-        Tensor logits = model.forward(batch.x());
-        Tensor l = loss.forward(logits, batch.y());
+        Tensor logits;
+        Tensor l;
+        if (model instanceof AuxiliaryHeads) { // GoogLeNet: main loss plus weighted side losses
+          AuxiliaryHeads.Heads heads = ((AuxiliaryHeads) model).forwardHeads(batch.x());
+          logits = heads.main();
+          l = loss.forward(logits, batch.y());
+          for (Tensor aux : heads.aux()) {
+            l = l.add(loss.forward(aux, batch.y()).mul(((AuxiliaryHeads) model).auxLossWeight()));
+          }
+        } else {
+          logits = model.forward(batch.x());
+          l = loss.forward(logits, batch.y());
+        }
         batchLoss = l.item();
         if (!Double.isFinite(batchLoss)) {
           throw new TrainingDivergedException(String.format(
