@@ -18,6 +18,15 @@ index, 53 bits) and seed(NAME) the 64-bit FNV-1a hash of NAME's UTF-8 bytes. The
   num_batches_tracked                    0
   the input "input"                      2u - 1
 Run with Debian's PyTorch: /usr/bin/python3 scripts/models/torchvision_parity.py [names...]
+
+The other direction, jdnn -> PyTorch: ModelParityTest writes each family's state dict as jdnn
+saved it (models/target/jdnn-export/<name>.safetensors); then
+    /usr/bin/python3 scripts/models/torchvision_parity.py --check-jdnn models/target/jdnn-export
+loads each into torchvision with load_state_dict(strict=True), runs the same input and compares
+with the stored reference output.
+
+Converting a torchvision model (random init, or pretrained weights if they are in torch's cache)
+for jdnn:  --export resnet50 resnet50.safetensors [--pretrained]
 """
 import json
 import struct
@@ -114,7 +123,71 @@ MODELS = {
 }
 
 
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+        data = f.read()
+    kinds = {"F32": "<f4", "F64": "<f8", "I64": "<i8", "I32": "<i4", "U8": "u1"}
+    out = {}
+    for name, v in header.items():
+        if name == "__metadata__":
+            continue
+        b, e = v["data_offsets"]
+        out[name] = torch.from_numpy(np.frombuffer(data[b:e], dtype=kinds[v["dtype"]]).reshape(v["shape"]).copy())
+    return out
+
+
+def formula_input():
+    return torch.from_numpy((2 * uniform(fnv1a64("input"), 2 * 3 * 224 * 224) - 1).reshape(2, 3, 224, 224)
+                            .astype(np.float32))
+
+
+def check_jdnn(directory):
+    """Loads jdnn-written state dicts into torchvision and compares outputs with the references."""
+    failures = 0
+    for name in MODELS:
+        path = Path(directory) / f"{name}.safetensors"
+        if not path.exists():
+            continue
+        model = MODELS[name]().eval()
+        model.load_state_dict(read_safetensors(path), strict=True)
+        with torch.no_grad():
+            y = model(formula_input())
+        ref = read_safetensors(OUT / f"{name}.parity.safetensors")["output"]
+        worst = (y - ref).abs().max().item()
+        rms = ref.pow(2).mean().sqrt().item()
+        ok = worst <= 1e-4 * rms
+        failures += not ok
+        print(f"{name}: jdnn's checkpoint in torchvision: largest difference {worst:.3g} = {worst / rms:.3g} of RMS "
+              f"{'ok' if ok else 'FAIL'}")
+    sys.exit(1 if failures else 0)
+
+
+def export(name, path, pretrained):
+    model = MODELS[name]() if not pretrained else getattr(torchvision.models, name.replace("_aux", ""))(weights="DEFAULT")
+    tensors = {k: v for k, v in model.state_dict().items()}
+    header, blobs, offset = {"__metadata__": {"format": "pt", "source": f"torchvision {torchvision.__version__} {name}"}}, [], 0
+    kinds = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+    for k, t in tensors.items():
+        dtype, np_dtype = kinds[t.dtype]
+        data = t.contiguous().numpy().astype(np_dtype).tobytes()
+        header[k] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    raw = json.dumps(header, separators=(",", ":")).encode()
+    raw += b" " * (-len(raw) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(raw)) + raw + b"".join(blobs))
+    print(f"wrote {path}: {len(tensors)} tensors")
+
+
 def main():
+    if len(sys.argv) > 2 and sys.argv[1] == "--check-jdnn":
+        check_jdnn(sys.argv[2])
+    if len(sys.argv) > 3 and sys.argv[1] == "--export":
+        export(sys.argv[2], sys.argv[3], "--pretrained" in sys.argv)
+        return
     torch.set_num_threads(2)
     OUT.mkdir(parents=True, exist_ok=True)
     names = sys.argv[1:] or list(MODELS)
@@ -127,8 +200,7 @@ def main():
         if name == "googlenet_aux":
             continue  # the auxiliary heads are training-only; the key list is what matters
         fill(model)
-        x = torch.from_numpy((2 * uniform(fnv1a64("input"), 2 * 3 * 224 * 224) - 1).reshape(2, 3, 224, 224)
-                             .astype(np.float32))
+        x = formula_input()
         with torch.no_grad():
             y = model(x)
         params = sum(p.numel() for p in model.parameters())

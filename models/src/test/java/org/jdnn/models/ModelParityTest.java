@@ -66,6 +66,10 @@ class ModelParityTest {
     }
     double rms = Math.sqrt(sq / expected.length);
     System.out.printf("[parity] %s: largest difference %.3g = %.3g of the logits' RMS %.3g%n", name, worst, worst / rms, rms);
+    // For the other direction: scripts/models/torchvision_parity.py --check-jdnn loads these in PyTorch.
+    Path export = Path.of("target", "jdnn-export");
+    Files.createDirectories(export);
+    Safetensors.write(export.resolve(name + ".safetensors"), net.stateDict(), java.util.Map.of("format", "pt"));
     assertTrue(worst <= 1e-4 * rms, name + ": largest difference from torchvision " + worst + " exceeds 1e-4 of the logits' RMS "
         + rms);
   }
