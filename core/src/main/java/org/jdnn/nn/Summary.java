@@ -10,7 +10,8 @@ import java.util.Set;
 import org.jdnn.autograd.NoGrad;
 import org.jdnn.autograd.OpObserver;
 import org.jdnn.spi.Backend;
-import org.jdnn.spi.ConvGeometry;
+import org.jdnn.ops.ReceptiveField;
+import org.jdnn.ops.TracedOp;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
@@ -165,25 +166,17 @@ public final class Summary {
     return s;
   }
 
-  /** Receptive field and jump of a tensor, per spatial axis; {@code rf == null} means the whole input. */
-  record ReceptiveField(int[] rf, double[] jump) {
-    static ReceptiveField input(int spatialRank) {
-      int[] rf = new int[spatialRank];
-      double[] jump = new double[spatialRank];
-      java.util.Arrays.fill(rf, 1);
-      java.util.Arrays.fill(jump, 1);
-      return new ReceptiveField(rf, jump);
-    }
-
-    static final ReceptiveField ALL = new ReceptiveField(null, null);
-  }
-
-  /** Collects rows from the forward observer and follows receptive fields through ops. */
+  /**
+   * Follows receptive fields and multiply-accumulates through every op ({@link TracedOp}), and
+   * makes a row of every leaf module (and every module with parameters of its own) as it returns:
+   * the MACs of the ops since the previous row are the row's.
+   */
   private static final class Tracer implements Module.ForwardObserver, OpObserver {
     private final Module root;
     private final Map<Tensor, ReceptiveField> fields = new IdentityHashMap<>();
     private final Set<Tensor> counted = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Row> rows = new ArrayList<>();
+    private long pendingMacs;
 
     Tracer(Module root) {
       this.root = root;
@@ -193,34 +186,28 @@ public final class Summary {
       fields.put(t, f);
     }
 
-    /** A sum, product or concatenation sees as far as the farthest-seeing input. */
     @Override
     public void onOp(org.jdnn.autograd.Function fn, Tensor[] inputs, Tensor output) {
-      ReceptiveField best = null;
-      for (Tensor in : inputs) {
-        ReceptiveField f = in == null ? null : fields.get(in);
+      ReceptiveField in = null;
+      Tensor first = null;
+      for (Tensor t : inputs) {
+        ReceptiveField f = t == null ? null : fields.get(t);
         if (f == null) continue;
-        if (f.rf() == null) {
-          best = f;
-          break;
-        }
-        if (best == null || (best.rf() != null && f.rf().length == best.rf().length && f.rf()[0] > best.rf()[0])) {
-          best = f;
-        }
+        if (first == null) first = t;
+        in = ReceptiveField.widest(in, f); // a sum or concatenation sees what its widest input sees
       }
-      if (best != null && output.rank() >= 3 && best.rf() != null && best.rf().length != output.rank() - 2) {
-        best = ReceptiveField.ALL; // the spatial layout changed (a reshape)
+      if (fn instanceof TracedOp) {
+        TracedOp op = (TracedOp) fn;
+        pendingMacs += op.macs();
+        if (in != null) in = op.receptiveField(in, first.shape(), output.shape());
       }
-      if (best != null) fields.put(output, best);
+      if (in != null && !in.isAll() && in.rf().length != output.rank() - 2) in = ReceptiveField.ALL; // reshaped
+      if (in != null) fields.put(output, in);
     }
 
     @Override
     public void onForward(Module m, Tensor x, Tensor y) {
-      boolean leaf = m.children().isEmpty();
-      if (!leaf && m.ownParameters().isEmpty()) return;
-      ReceptiveField in = fields.get(x);
-      ReceptiveField out = propagate(m, x, y, in);
-      if (out != null) fields.put(y, out);
+      if (!m.children().isEmpty() && m.ownParameters().isEmpty()) return;
       long params = 0;
       long frozen = 0;
       for (Tensor p : m.ownParameters().values()) {
@@ -230,83 +217,14 @@ public final class Summary {
       }
       String name = m == root ? "(root)" : m.path();
       int depth = m == root ? 0 : name.split("\\.").length;
-      ReceptiveField shown = out != null ? out : in;
-      rows.add(new Row(name, m.getClass().getSimpleName(), depth, perImage(y.shape()),
-          params, frozen, macs(m, x, y), y.numel() * 4, shown == null ? null : shown.rf(),
-          shown == null ? null : shown.jump()));
+      ReceptiveField f = fields.get(y);
+      rows.add(new Row(name, m.getClass().getSimpleName(), depth, perImage(y.shape()), params, frozen, pendingMacs,
+          y.numel() * 4, f == null ? null : f.rf(), f == null ? null : f.jump()));
+      pendingMacs = 0;
     }
 
     private static Shape perImage(Shape s) {
       return s.rank() == 0 ? s : Shape.of(java.util.Arrays.copyOfRange(s.toArray(), 1, s.rank()));
-    }
-
-    private static long macs(Module m, Tensor x, Tensor y) {
-      if (m instanceof ConvNd) return ((ConvNd) m).geometry(x.shape()).macs();
-      if (m instanceof ConvTransposeNd) {
-        Tensor w = ((ConvTransposeNd) m).weight();
-        return x.numel() * (w.numel() / w.dim(0)); // each input element meets a (C_out/groups, *kernel) filter
-      }
-      if (m instanceof Linear) {
-        Tensor w = ((Linear) m).weight();
-        return y.numel() / w.dim(0) * w.numel();
-      }
-      return 0;
-    }
-
-    /** The receptive field of a layer's output from its input's. */
-    private static ReceptiveField propagate(Module m, Tensor x, Tensor y, ReceptiveField in) {
-      if (in == null) return null;
-      if (m instanceof Linear || m instanceof Flatten) return ReceptiveField.ALL;
-      if (in.rf() == null) return ReceptiveField.ALL;
-      int sr = in.rf().length;
-      int[] k;
-      int[] s;
-      int[] d;
-      if (m instanceof ConvNd) {
-        ConvGeometry g = ((ConvNd) m).geometry(x.shape());
-        k = g.kernel;
-        s = g.stride;
-        d = g.dilation;
-      } else if (m instanceof PoolNd) {
-        PoolNd p = (PoolNd) m;
-        k = p.kernelSize;
-        s = p.stride;
-        d = p.dilation;
-      } else if (m instanceof ConvTransposeNd) {
-        ConvTransposeNd t = (ConvTransposeNd) m;
-        int[] rf = new int[sr];
-        double[] jump = new double[sr];
-        for (int i = 0; i < sr; i++) {
-          int span = t.dilation[i] * (t.kernelSize[i] - 1) + 1;
-          int taps = (span + t.stride[i] - 1) / t.stride[i]; // inputs one output depends on, at most
-          rf[i] = (int) Math.round(in.rf()[i] + (taps - 1) * in.jump()[i]);
-          jump[i] = in.jump()[i] / t.stride[i];
-        }
-        return new ReceptiveField(rf, jump);
-      } else if (m instanceof AdaptivePoolNd || m instanceof Upsample) {
-        if (x.rank() != y.rank() || x.rank() - 2 != sr) return in;
-        int[] rf = new int[sr];
-        double[] jump = new double[sr];
-        for (int i = 0; i < sr; i++) {
-          int inSize = x.dim(2 + i);
-          int outSize = y.dim(2 + i);
-          int window = m instanceof Upsample ? (((Upsample) m).isLinear() ? 2 : 1) : (inSize + outSize - 1) / outSize;
-          rf[i] = (int) Math.round(in.rf()[i] + (window - 1) * in.jump()[i]);
-          jump[i] = in.jump()[i] * inSize / outSize;
-        }
-        return new ReceptiveField(rf, jump);
-      } else {
-        return in; // point-wise layers: ReLU, batch norm, dropout, ...
-      }
-      if (k.length != sr) return in;
-      int[] rf = new int[sr];
-      double[] jump = new double[sr];
-      for (int i = 0; i < sr; i++) {
-        int span = d[i] * (k[i] - 1) + 1;
-        rf[i] = (int) Math.round(in.rf()[i] + (span - 1) * in.jump()[i]);
-        jump[i] = in.jump()[i] * s[i];
-      }
-      return new ReceptiveField(rf, jump);
     }
   }
 }

@@ -141,7 +141,7 @@ public final class Convolution {
     return sum.reshape(dy.dim(1));
   }
 
-  private static final class ConvTransposeFn extends Function {
+  private static final class ConvTransposeFn extends Function implements TracedOp {
     private final ConvGeometry g;
     private final Tensor x;
     private final Tensor w;
@@ -151,6 +151,16 @@ public final class Convolution {
       this.g = g;
       this.x = x;
       this.w = w;
+    }
+
+    @Override
+    public long macs() {
+      return g.macs(); // the same products as the convolution it transposes
+    }
+
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      return in.transposedWindow(TracedOp.span(g.kernel, g.dilation), g.stride);
     }
 
     // y = B(w, x) with B the conv's backward-data: dx is the conv's forward of dy, dw the conv's
@@ -172,7 +182,7 @@ public final class Convolution {
     }
   }
 
-  private static final class ConvFn extends Function {
+  private static final class ConvFn extends Function implements TracedOp {
     private final ConvGeometry g;
     private final Tensor x;
     private final Tensor w;
@@ -182,6 +192,16 @@ public final class Convolution {
       this.g = g;
       this.x = x;
       this.w = w;
+    }
+
+    @Override
+    public long macs() {
+      return g.macs();
+    }
+
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      return in.window(TracedOp.span(g.kernel, g.dilation), g.stride);
     }
 
     @Override

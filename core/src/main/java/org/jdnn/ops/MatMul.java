@@ -39,7 +39,7 @@ public final class MatMul {
     return new MatMulFn(a, ta, b, tb).attach(c);
   }
 
-  private static final class MatMulFn extends Function {
+  private static final class MatMulFn extends Function implements TracedOp {
     private final Tensor a;
     private final Tensor b;
     private final boolean ta;
@@ -51,6 +51,20 @@ public final class MatMul {
       this.b = b;
       this.ta = ta;
       this.tb = tb;
+    }
+
+    /** {@code batch * m * n * k}. */
+    @Override
+    public long macs() {
+      long k = ta ? a.dim(-2) : a.dim(-1);
+      Shape out = outputShape(a.shape(), ta, b.shape(), tb);
+      return out.numel() * k;
+    }
+
+    /** Every output mixes whole rows: after a product the field is the whole input. */
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      return ReceptiveField.ALL;
     }
 
     // For C = op(A) op(B) with gradient G: d op(A) = G op(B)^T and d op(B) = op(A)^T G; a

@@ -119,7 +119,7 @@ public final class Pooling {
     }
   }
 
-  private static final class AdaptiveFn extends Function {
+  private static final class AdaptiveFn extends Function implements TracedOp {
     private final boolean max;
     private final Tensor x;
     private final Tensor y;
@@ -131,6 +131,16 @@ public final class Pooling {
       this.y = y;
     }
 
+    /** A window covers at most {@code ceil(in / out)} inputs. */
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      int[] a = TracedOp.spatial(inShape);
+      int[] b = TracedOp.spatial(outShape);
+      int[] taps = new int[a.length];
+      for (int i = 0; i < a.length; i++) taps[i] = (a[i] + b[i] - 1) / b[i];
+      return in.resample(a, b, taps);
+    }
+
     @Override
     protected Tensor[] backward(Tensor dy) {
       Tensor dx = Ops.empty(x.shape(), x.dtype(), x.backend());
@@ -139,7 +149,7 @@ public final class Pooling {
     }
   }
 
-  private static final class PoolFn extends Function {
+  private static final class PoolFn extends Function implements TracedOp {
     private final PoolGeometry g;
     private final Tensor x; // max pooling finds each window's argmax again in x
     private final Tensor y;
@@ -149,6 +159,11 @@ public final class Pooling {
       this.g = g;
       this.x = x;
       this.y = y;
+    }
+
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      return in.window(TracedOp.span(g.kernel, g.dilation), g.stride);
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class Upsampling {
     return out;
   }
 
-  private static final class UpsampleFn extends Function {
+  private static final class UpsampleFn extends Function implements TracedOp {
     private final UpsampleMode mode;
     private final boolean alignCorners;
     private final Shape inShape;
@@ -54,6 +54,15 @@ public final class Upsampling {
       this.mode = mode;
       this.alignCorners = alignCorners;
       this.inShape = x.shape();
+    }
+
+    /** Nearest reads one input per axis, linear two. */
+    @Override
+    public ReceptiveField receptiveField(ReceptiveField in, Shape inShape, Shape outShape) {
+      int[] a = TracedOp.spatial(inShape);
+      int[] taps = new int[a.length];
+      java.util.Arrays.fill(taps, mode == UpsampleMode.NEAREST ? 1 : 2);
+      return in.resample(a, TracedOp.spatial(outShape), taps);
     }
 
     @Override
