@@ -1,0 +1,518 @@
+package org.jdnn.cuda;
+
+import org.jdnn.cuda.jni.CudaDevice;
+import org.jdnn.cuda.jni.CudaDevice.ConvDirection;
+import org.jdnn.spi.Activation;
+import org.jdnn.spi.Backend;
+import org.jdnn.spi.BinaryOp;
+import org.jdnn.spi.ConvGeometry;
+import org.jdnn.spi.PoolGeometry;
+import org.jdnn.spi.ReduceOp;
+import org.jdnn.spi.Storage;
+import org.jdnn.spi.UnaryOp;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+
+/**
+ * The SPI on one NVIDIA GPU: cuDNN for convolution, pooling (where its semantics are the
+ * reference's, see {@link PoolPlan}), activations and softmax; cuBLAS for GEMM; jdnn's own PTX
+ * kernels ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with
+ * broadcasting, reductions, argmax, one-hot and the pooling cases cuDNN does not cover. Memory
+ * comes from a {@link DeviceAllocator}.
+ *
+ * <p>Every argument is checked in Java before any native call: each tensor must live on this
+ * backend with the dtype the call needs, its window must lie inside its storage, and a host array
+ * must have the tensor's element type and enough room. A wrong argument is an exception naming the
+ * op, the argument and the expected value, never a native crash.
+ *
+ * <p>F32 is the compute type; F64 is accepted wherever cuDNN and cuBLAS have double versions and
+ * by every own kernel. Work is queued on the default stream; a copy to the host waits for it.
+ * {@code -Djdnn.cuda.syncAfterEachOp=true} synchronises after every op, so an asynchronous kernel
+ * error names the op that caused it.
+ */
+public final class CudaBackend implements Backend {
+  static final int THREADS = 256;
+
+  private final Device device;
+  private final CudaDevice gpu;
+  private final DeviceAllocator allocator;
+  private final String description;
+  private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
+
+  CudaBackend(int index, CudaDevice gpu, String description) {
+    this.device = Device.cuda(index);
+    this.gpu = gpu;
+    this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
+    this.description = description;
+  }
+
+  @Override
+  public Device device() {
+    return device;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  /** The allocator's counters: allocated, reserved, peaks, cache hits. */
+  public DeviceAllocator.Stats memoryStats() {
+    return allocator.stats();
+  }
+
+  /** Returns every cached block to the driver. */
+  public void emptyCache() {
+    allocator.emptyCache();
+  }
+
+  /** The cuDNN convolution algorithm chosen for each shape so far. */
+  public java.util.Map<String, String> convolutionAlgorithms() {
+    return gpu.chosenAlgorithms();
+  }
+
+  /** Waits for all queued work; reports an asynchronous error. */
+  public void synchronize() {
+    gpu.synchronize("(explicit synchronize)");
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /** The device block of {@code t}, after checking it is ours, of {@code dtype} (or any if null), and in bounds. */
+  private CudaStorage storage(Tensor t, String op, String arg, DType dtype) {
+    Storage s = t.storage();
+    if (!(s instanceof CudaStorage cs) || cs.owner != this) {
+      throw new IllegalArgumentException(op + ": " + arg + " must be a tensor on " + device + "; received one on "
+          + t.device());
+    }
+    if (s.dtype() != t.dtype()) {
+      throw new IllegalStateException(op + ": " + arg + " has dtype " + t.dtype() + " but its storage holds "
+          + s.dtype());
+    }
+    if (dtype != null && t.dtype() != dtype) {
+      throw new IllegalArgumentException(op + ": " + arg + " must be " + dtype + "; received " + t.dtype());
+    }
+    long end = t.offset() + t.numel();
+    if (t.offset() < 0 || end > s.length() || end * t.dtype().bytes() > cs.block.bytes) {
+      throw new IllegalStateException(op + ": " + arg + " of shape " + t.shape() + " at offset " + t.offset()
+          + " does not fit its storage of " + s.length() + " elements");
+    }
+    return cs;
+  }
+
+  private static long off(Tensor t) {
+    return t.offset() * t.dtype().bytes();
+  }
+
+  private static long addr(CudaStorage s, Tensor t) {
+    return CudaDevice.address(s.block, off(t));
+  }
+
+  private static void sameNumel(String op, Tensor a, String an, Tensor b, String bn) {
+    if (a.numel() != b.numel()) {
+      throw new IllegalArgumentException(op + ": " + an + " " + a.shape() + " and " + bn + " " + b.shape()
+          + " must have the same number of elements");
+    }
+  }
+
+  private static DType floating(String op, Tensor t) {
+    if (t.dtype() != DType.F32 && t.dtype() != DType.F64) {
+      throw new UnsupportedOperationException("cuda " + op + ": dtype " + t.dtype() + " is not supported; F32 and F64 are");
+    }
+    return t.dtype();
+  }
+
+  private void launched(String op) {
+    if (syncEachOp) gpu.synchronize(op);
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  @Override
+  public Storage allocate(DType dtype, long length) {
+    if (length < 0) throw new IllegalArgumentException("allocate: length must be >= 0; received " + length);
+    long bytes = Math.multiplyExact(length, dtype.bytes());
+    return new CudaStorage(this, dtype, length, allocator.allocate(Math.max(bytes, 1)), allocator);
+  }
+
+  private static Class<?> arrayType(DType t) {
+    switch (t) {
+      case F32: return float[].class;
+      case F64: return double[].class;
+      case I32: return int[].class;
+      case I64: return long[].class;
+      default: return byte[].class;
+    }
+  }
+
+  private static void checkArray(String op, Object array, DType dtype, long offset, long n) {
+    if (array == null || array.getClass() != arrayType(dtype)) {
+      throw new IllegalArgumentException(op + ": a " + dtype + " tensor needs a " + arrayType(dtype).getSimpleName()
+          + "; received " + (array == null ? "null" : array.getClass().getSimpleName()));
+    }
+    int len = java.lang.reflect.Array.getLength(array);
+    if (offset < 0 || offset + n > len) {
+      throw new IndexOutOfBoundsException(op + ": " + n + " elements at offset " + offset + " do not fit an array of "
+          + len);
+    }
+  }
+
+  @Override
+  public void copyFromHost(Object src, int srcOffset, Tensor dst) {
+    CudaStorage d = storage(dst, "copyFromHost", "dst", null);
+    long n = dst.numel();
+    checkArray("copyFromHost", src, dst.dtype(), srcOffset, n);
+    if (n == 0) return;
+    int b = dst.dtype().bytes();
+    gpu.copyToDevice(src, (long) srcOffset * b, d.block, off(dst), n * b);
+  }
+
+  @Override
+  public void copyToHost(Tensor src, Object dst, int dstOffset) {
+    CudaStorage s = storage(src, "copyToHost", "src", null);
+    long n = src.numel();
+    checkArray("copyToHost", dst, src.dtype(), dstOffset, n);
+    if (n == 0) return;
+    int b = src.dtype().bytes();
+    gpu.copyToHost(s.block, off(src), dst, (long) dstOffset * b, n * b);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    CudaStorage s = storage(src, "copy", "src", null);
+    CudaStorage d = storage(dst, "copy", "dst", null);
+    sameNumel("copy", src, "src", dst, "dst");
+    long n = dst.numel();
+    if (n == 0) return;
+    if (src.dtype() == dst.dtype()) {
+      gpu.copyOnDevice(s.block, off(src), d.block, off(dst), n * src.dtype().bytes());
+    } else {
+      gpu.launch(Kernels.convert(src.dtype(), dst.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(s, src),
+          addr(d, dst), n);
+    }
+    launched("copy");
+  }
+
+  @Override
+  public void fill(Tensor dst, double value) {
+    CudaStorage d = storage(dst, "fill", "dst", null);
+    long n = dst.numel();
+    if (n == 0) return;
+    int blocks = Kernels.blocks(n, THREADS);
+    // The bit pattern of the value as the reference stores it (Java's casts).
+    switch (dst.dtype()) {
+      case F32: gpu.launch("fill_b32", blocks, THREADS, addr(d, dst), n, Float.floatToRawIntBits((float) value)); break;
+      case F64: gpu.launch("fill_b64", blocks, THREADS, addr(d, dst), n, Double.doubleToRawLongBits(value)); break;
+      case I32: gpu.launch("fill_b32", blocks, THREADS, addr(d, dst), n, (int) value); break;
+      case I64: gpu.launch("fill_b64", blocks, THREADS, addr(d, dst), n, (long) value); break;
+      default: gpu.launch("fill_b8", blocks, THREADS, addr(d, dst), n, (byte) (long) value);
+    }
+    launched("fill");
+  }
+
+  private void random(String kind, Tensor dst, long seed, Object... params) {
+    CudaStorage d = storage(dst, "random " + kind, "dst", null);
+    String kernel = Kernels.floating("rand_" + kind, floating("random " + kind, dst), "random " + kind);
+    long n = dst.numel();
+    if (n == 0) return;
+    Object[] args = new Object[3 + params.length];
+    args[0] = addr(d, dst);
+    args[1] = n;
+    args[2] = seed;
+    System.arraycopy(params, 0, args, 3, params.length);
+    gpu.launch(kernel, Kernels.blocks(n, THREADS), THREADS, args);
+    launched("random " + kind);
+  }
+
+  @Override
+  public void randomUniform(Tensor dst, double low, double high, long seed) {
+    random("uniform", dst, seed, low, high);
+  }
+
+  @Override
+  public void randomNormal(Tensor dst, double mean, double std, long seed) {
+    random("normal", dst, seed, mean, std);
+  }
+
+  @Override
+  public void randomBernoulli(Tensor dst, double p, long seed) {
+    random("bernoulli", dst, seed, p);
+  }
+
+  // ------------------------------------------------------------------ gemm
+
+  @Override
+  public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+    DType t = floating("gemm", c);
+    CudaStorage sa = storage(a, "gemm", "a", t);
+    CudaStorage sb = storage(b, "gemm", "b", t);
+    CudaStorage sc = storage(c, "gemm", "c", t);
+    GemmPlan p = GemmPlan.of(transA, transB, a.shape().toArray(), b.shape().toArray(), c.shape().toArray());
+    if (c.numel() == 0) return;
+    if (p.depth() == 0) { // an empty sum: c = beta c (BLAS semantics; beta = 0 ignores c's contents)
+      if (beta == 0) fill(c, 0);
+      else binaryScalar(BinaryOp.MUL, c, beta, c);
+      return;
+    }
+    gpu.gemm(p, t == DType.F64, alpha, sb.block, off(b), sa.block, off(a), beta, sc.block, off(c));
+    launched("gemm");
+  }
+
+  // ------------------------------------------------------------------ convolution
+
+  private void conv(ConvDirection dir, ConvGeometry g, Tensor in1, String n1, Tensor in2, String n2, Tensor out,
+      String no) {
+    String op = "conv " + dir.name().toLowerCase().replace('_', '-');
+    DType t = floating(op, out);
+    CudaStorage s1 = storage(in1, op, n1, t);
+    CudaStorage s2 = storage(in2, op, n2, t);
+    CudaStorage so = storage(out, op, no, t);
+    if (out.numel() == 0) return;
+    gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, s1.block, off(in1), s2.block, off(in2), so.block, off(out),
+        allocator);
+    launched(op);
+  }
+
+  @Override
+  public void convForward(ConvGeometry g, Tensor x, Tensor w, Tensor y) {
+    conv(ConvDirection.FORWARD, g, x, "x", w, "w", y, "y");
+  }
+
+  @Override
+  public void convBackwardData(ConvGeometry g, Tensor w, Tensor dy, Tensor dx) {
+    conv(ConvDirection.BACKWARD_DATA, g, w, "w", dy, "dy", dx, "dx");
+  }
+
+  @Override
+  public void convBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, Tensor dw) {
+    conv(ConvDirection.BACKWARD_FILTER, g, x, "x", dy, "dy", dw, "dw");
+  }
+
+  // ------------------------------------------------------------------ pooling
+
+  @Override
+  public void pool(PoolGeometry g, Tensor x, Tensor y) {
+    DType t = floating("pool", y);
+    CudaStorage sx = storage(x, "pool", "x", t);
+    CudaStorage sy = storage(y, "pool", "y", t);
+    if (y.numel() == 0) return;
+    PoolPlan p = PoolPlan.of(g);
+    if (p.cudnnForward()) {
+      gpu.pooling(p, t == DType.F64, sx.block, off(x), sy.block, off(y), null, 0, null, 0);
+    } else {
+      gpu.launch(Kernels.floating("pool_forward", t, "pool"), Kernels.blocks(y.numel(), THREADS), THREADS,
+          p.kernelParams(), addr(sx, x), addr(sy, y));
+    }
+    launched("pool");
+  }
+
+  @Override
+  public void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("poolBackward", dx);
+    CudaStorage sx = storage(x, "poolBackward", "x", t);
+    CudaStorage sy = storage(y, "poolBackward", "y", t);
+    CudaStorage sdy = storage(dy, "poolBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "poolBackward", "dx", t);
+    if (dx.numel() == 0) return;
+    PoolPlan p = PoolPlan.of(g);
+    if (p.cudnnBackward()) {
+      gpu.pooling(p, t == DType.F64, sx.block, off(x), sy.block, off(y), sdy.block, off(dy), sdx.block, off(dx));
+    } else {
+      gpu.launch(Kernels.floating("pool_backward", t, "poolBackward"), Kernels.blocks(dx.numel(), THREADS), THREADS,
+          p.kernelParams(), addr(sx, x), addr(sdy, dy), addr(sdx, dx));
+    }
+    launched("poolBackward");
+  }
+
+  // ------------------------------------------------------------------ activations and softmax
+
+  /** cudnnActivationMode_t of an SPI activation. */
+  static int cudnnMode(Activation a) {
+    switch (a) {
+      case SIGMOID: return 0;
+      case RELU: return 1;
+      case TANH: return 2;
+      default: throw new UnsupportedOperationException("cuda activation " + a + " is not implemented");
+    }
+  }
+
+  /** Elements per cuDNN call: a (1, 1, 1, n) tensor needs n below 2^31. */
+  static final long ACTIVATION_CHUNK = 1L << 30;
+
+  @Override
+  public void activation(Activation a, Tensor x, Tensor y) {
+    DType t = floating("activation", y);
+    CudaStorage sx = storage(x, "activation", "x", t);
+    CudaStorage sy = storage(y, "activation", "y", t);
+    sameNumel("activation", x, "x", y, "y");
+    int b = t.bytes();
+    for (long start = 0; start < y.numel(); start += ACTIVATION_CHUNK) {
+      int n = (int) Math.min(ACTIVATION_CHUNK, y.numel() - start);
+      gpu.activation(cudnnMode(a), t == DType.F64, n, sx.block, off(x) + start * b, sy.block, off(y) + start * b,
+          null, 0, null, 0);
+    }
+    launched("activation");
+  }
+
+  @Override
+  public void activationBackward(Activation a, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("activationBackward", dx);
+    CudaStorage sx = storage(x, "activationBackward", "x", t);
+    CudaStorage sy = storage(y, "activationBackward", "y", t);
+    CudaStorage sdy = storage(dy, "activationBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "activationBackward", "dx", t);
+    sameNumel("activationBackward", x, "x", dx, "dx");
+    sameNumel("activationBackward", y, "y", dy, "dy");
+    sameNumel("activationBackward", x, "x", y, "y");
+    int b = t.bytes();
+    for (long start = 0; start < dx.numel(); start += ACTIVATION_CHUNK) {
+      int n = (int) Math.min(ACTIVATION_CHUNK, dx.numel() - start);
+      long o = start * b;
+      gpu.activation(cudnnMode(a), t == DType.F64, n, sx.block, off(x) + o, sy.block, off(y) + o, sdy.block,
+          off(dy) + o, sdx.block, off(dx) + o);
+    }
+    launched("activationBackward");
+  }
+
+  @Override
+  public void softmax(boolean log, int axis, Tensor x, Tensor y) {
+    DType t = floating("softmax", y);
+    CudaStorage sx = storage(x, "softmax", "x", t);
+    CudaStorage sy = storage(y, "softmax", "y", t);
+    sameNumel("softmax", x, "x", y, "y");
+    if (y.numel() == 0) return;
+    gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, sx.block, off(x), sy.block, off(y), null, 0,
+        null, 0);
+    launched("softmax");
+  }
+
+  @Override
+  public void softmaxBackward(boolean log, int axis, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("softmaxBackward", dx);
+    CudaStorage sy = storage(y, "softmaxBackward", "y", t);
+    CudaStorage sdy = storage(dy, "softmaxBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "softmaxBackward", "dx", t);
+    sameNumel("softmaxBackward", y, "y", dx, "dx");
+    sameNumel("softmaxBackward", dy, "dy", dx, "dx");
+    if (dx.numel() == 0) return;
+    gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, sy.block, off(y), sdy.block, off(dy),
+        sdx.block, off(dx));
+    launched("softmaxBackward");
+  }
+
+  // ------------------------------------------------------------------ element-wise and reductions
+
+  @Override
+  public void unary(UnaryOp op, Tensor x, Tensor y) {
+    DType t = floating("unary " + op, y);
+    CudaStorage sx = storage(x, "unary " + op, "x", t);
+    CudaStorage sy = storage(y, "unary " + op, "y", t);
+    sameNumel("unary " + op, x, "x", y, "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("unary", t, "unary"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(), addr(sx, x),
+        addr(sy, y), n);
+    launched("unary " + op);
+  }
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    DType t = floating("binary " + op, out);
+    CudaStorage sa = storage(a, "binary " + op, "a", t);
+    CudaStorage sb = storage(b, "binary " + op, "b", t);
+    CudaStorage so = storage(out, "binary " + op, "out", t);
+    if (!Shape.broadcast(a.shape(), b.shape()).equals(out.shape())) {
+      throw new IllegalArgumentException("binary " + op + ": out must have the broadcast shape "
+          + Shape.broadcast(a.shape(), b.shape()) + "; received " + out.shape());
+    }
+    long n = out.numel();
+    if (n == 0) return;
+    BroadcastPlan p = BroadcastPlan.of(out.shape(), a.shape(), b.shape());
+    gpu.launch(Kernels.floating("binary", t, "binary"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
+        addr(sa, a), addr(sb, b), addr(so, out), n, p.kernelStruct());
+    launched("binary " + op);
+  }
+
+  @Override
+  public void binaryScalar(BinaryOp op, Tensor a, double s, Tensor out) {
+    DType t = floating("binaryScalar " + op, out);
+    CudaStorage sa = storage(a, "binaryScalar " + op, "a", t);
+    CudaStorage so = storage(out, "binaryScalar " + op, "out", t);
+    sameNumel("binaryScalar " + op, a, "a", out, "out");
+    long n = out.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("scalar", t, "binaryScalar"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
+        addr(sa, a), addr(so, out), n, s);
+    launched("binaryScalar " + op);
+  }
+
+  @Override
+  public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
+    DType t = floating("reduce " + op, out);
+    CudaStorage sx = storage(x, "reduce " + op, "x", t);
+    CudaStorage so = storage(out, "reduce " + op, "out", t);
+    for (int ax : axes) {
+      if (ax < 0 || ax >= x.rank()) {
+        throw new IllegalArgumentException("reduce " + op + ": axis " + ax + " is out of range for " + x.shape());
+      }
+    }
+    ReducePlan p = ReducePlan.of(x.shape(), axes);
+    if (p.outCount() != out.numel()) {
+      throw new IllegalArgumentException("reduce " + op + ": out " + out.shape() + " must have " + p.outCount()
+          + " elements for " + x.shape() + " over axes " + java.util.Arrays.toString(axes));
+    }
+    if (out.numel() == 0) return;
+    if (p.redCount() == 0) { // reducing an empty axis: the reference's empty sum, mean and max
+      fill(out, op == ReduceOp.SUM ? 0 : op == ReduceOp.MEAN ? Double.NaN : Double.NEGATIVE_INFINITY);
+      return;
+    }
+    int blocks = (int) Math.min(p.outCount(), 1L << 20);
+    gpu.launch(Kernels.floating("reduce", t, "reduce"), blocks, THREADS, op.ordinal(), addr(sx, x), addr(so, out),
+        p.kernelStruct());
+    launched("reduce " + op);
+  }
+
+  @Override
+  public void argmax(Tensor x, int axis, Tensor out) {
+    DType t = floating("argmax", x);
+    CudaStorage sx = storage(x, "argmax", "x", t);
+    CudaStorage so = storage(out, "argmax", "out", DType.I64);
+    Shape s = x.shape();
+    if (axis < 0 || axis >= s.rank()) {
+      throw new IllegalArgumentException("argmax: axis " + axis + " is out of range for " + s);
+    }
+    long outer = s.numel(0, axis);
+    long inner = s.numel(axis + 1, s.rank());
+    long len = s.dim(axis);
+    if (outer * inner != out.numel()) {
+      throw new IllegalArgumentException("argmax: out " + out.shape() + " must have " + outer * inner + " elements");
+    }
+    if (out.numel() == 0) return;
+    if (len == 0) throw new IllegalArgumentException("argmax: axis " + axis + " of " + s + " is empty");
+    gpu.launch(Kernels.floating("argmax", t, "argmax"), Kernels.blocks(out.numel(), THREADS), THREADS, addr(sx, x),
+        addr(so, out), outer, len, inner);
+    launched("argmax");
+  }
+
+  @Override
+  public void oneHot(Tensor labels, Tensor out) {
+    DType lt = labels.dtype();
+    if (lt != DType.I32 && lt != DType.I64 && lt != DType.U8) {
+      throw new IllegalArgumentException("oneHot: labels must be I32, I64 or U8; received " + lt);
+    }
+    DType t = floating("oneHot", out);
+    CudaStorage sl = storage(labels, "oneHot", "labels", lt);
+    CudaStorage so = storage(out, "oneHot", "out", t);
+    long classes = out.rank() == 0 ? 0 : out.dim(-1);
+    if (labels.numel() * classes != out.numel()) {
+      throw new IllegalArgumentException("oneHot: out " + out.shape() + " must be labels " + labels.shape()
+          + " plus a classes axis");
+    }
+    if (out.numel() == 0) return;
+    gpu.launch("one_hot_" + Kernels.suffix(lt) + "_" + Kernels.suffix(t), Kernels.blocks(out.numel(), THREADS),
+        THREADS, addr(sl, labels), addr(so, out), labels.numel(), classes);
+    launched("oneHot");
+  }
+}
