@@ -57,7 +57,7 @@ public final class CudaBackendProvider implements BackendProvider {
   static String reason(Probe.Result r) {
     LoadReport libs = NativeLibraries.lastReport();
     String why = r.reason();
-    if (libs != null && !libs.ok()) why += "; " + libs.summary();
+    if (libs != null && !libs.ok()) why += "; also " + libs.shortSummary();
     return why + " (details: jdnn devices --doctor; docs/cuda.md)";
   }
 

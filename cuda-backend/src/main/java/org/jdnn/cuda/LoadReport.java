@@ -101,6 +101,17 @@ public final class LoadReport {
     return "loaded " + String.join(", ", parts);
   }
 
+  /** The first failure without its remedy (for a one-line reason that already says where the details are). */
+  public String shortSummary() {
+    for (Entry e : entries) {
+      if (!e.ok()) {
+        return e.role() + " (" + e.wanted() + ") " + e.status().name().toLowerCase().replace('_', ' ')
+            + (e.detail() != null ? ": " + e.detail() : "");
+      }
+    }
+    return summary();
+  }
+
   /** The full report: the search order, then one line per library, then notes. */
   public String describe() {
     StringBuilder sb = new StringBuilder();

@@ -77,7 +77,7 @@ public final class Probe {
     String name = cudaError.stringFor(err);
     String what;
     if (err == cudaError.cudaErrorInsufficientDriver) {
-      what = "no NVIDIA driver, or one older than the CUDA 12.6 runtime inside JCuda (libcuda.so.1 missing or too old)";
+      what = "no NVIDIA driver, or one too old for the CUDA 12 runtime inside JCuda (libcuda.so.1 missing or too old)";
     } else if (err == cudaError.cudaErrorNoDevice) {
       what = "the driver is installed but sees no GPU";
     } else {
