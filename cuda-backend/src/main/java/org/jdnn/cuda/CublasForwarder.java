@@ -201,9 +201,13 @@ public final class CublasForwarder {
       System.err.println("usage: CublasForwarder OUT_DIR [CC]");
       System.exit(2);
     }
-    Path lib = forJCublas().build(Path.of(args[0]), args.length > 1 ? args[1] : "cc");
-    Path target = Path.of(args[0]).resolve(OLD_SONAME);
+    Path tmp = Files.createTempDirectory("jdnn-cublas-forwarder");
+    Path lib = forJCublas().build(tmp, args.length > 1 ? args[1] : "cc");
+    Path target = Files.createDirectories(Path.of(args[0])).resolve(OLD_SONAME);
     Files.copy(lib, target, StandardCopyOption.REPLACE_EXISTING);
+    try (var s = Files.walk(tmp)) {
+      s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
     System.out.println(target.toAbsolutePath());
   }
 }

@@ -30,11 +30,18 @@ public final class CudaBackendProvider implements BackendProvider {
 
   @Override
   public Backend create(int index) {
+    return open(index, CudaConfig.fromSystem().tf32);
+  }
+
+  /**
+   * A new backend on device {@code index} with TF32 math on or off, whatever {@code jdnn.cuda.tf32}
+   * says (the GPU suite compares with the F32 reference, so it turns TF32 off).
+   */
+  public static CudaBackend open(int index, boolean tf32) {
     Probe.Result r = probe(index);
     if (!r.ok()) throw new IllegalStateException("device cuda:" + index + " is not usable: " + reason(r));
-    CudaConfig config = CudaConfig.fromSystem();
-    CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), config.tf32);
-    return new CudaBackend(index, gpu, describe(index, r) + (config.tf32 ? ", TF32 on" : ", TF32 off"));
+    CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), tf32);
+    return new CudaBackend(index, gpu, describe(index, r) + (tf32 ? ", TF32 on" : ", TF32 off"));
   }
 
   /** The probe of device {@code index}, run once per process; never throws. */
