@@ -197,6 +197,44 @@ __device__ void binary(int op, const T *a, const T *b, T *y, i64 n, Bcast p) {
 ELEMENTWISE(f32, float)
 ELEMENTWISE(f64, double)
 
+// ------------------------------------------------------------------ activations (reference formulas)
+
+// The alternative to cuDNN's activations (jdnn.cuda.activations=jdnn): NaiveBackend's formulas,
+// in double. Activation order: RELU SIGMOID TANH. ReLU keeps NaN; its derivative is 0 at 0, and
+// backward multiplies dy by the derivative exactly as the reference does (so 0 * inf is NaN).
+__device__ __forceinline__ double act(int a, double x) {
+  switch (a) {
+    case 0: return x > 0 || isnan(x) ? x : 0.0;
+    case 1: return 1 / (1 + exp(-x));
+    default: return tanh(x);
+  }
+}
+
+__device__ __forceinline__ double act_derivative(int a, double x, double y) {
+  switch (a) {
+    case 0: return x > 0 ? 1.0 : 0.0;
+    case 1: return y * (1 - y);
+    default: return 1 - y * y;
+  }
+}
+
+template <class T>
+__device__ void act_forward(int a, const T *x, T *y, i64 n) {
+  GRID_STRIDE(i, n) y[i] = (T) act(a, (double) x[i]);
+}
+
+template <class T>
+__device__ void act_backward(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) {
+  GRID_STRIDE(i, n) dx[i] = (T) ((double) dy[i] * act_derivative(a, (double) x[i], (double) y[i]));
+}
+
+#define ACTIVATIONS(tn, T) \
+  extern "C" __global__ void act_forward_##tn(int a, const T *x, T *y, i64 n) { act_forward<T>(a, x, y, n); } \
+  extern "C" __global__ void act_backward_##tn(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) { \
+    act_backward<T>(a, x, y, dy, dx, n); }
+ACTIVATIONS(f32, float)
+ACTIVATIONS(f64, double)
+
 // ------------------------------------------------------------------ reductions
 
 // Output element o has "kept" coordinates; its inputs run over the "reduced" coordinates. Both

@@ -40,12 +40,14 @@ public final class CudaBackend implements Backend {
   private final DeviceAllocator allocator;
   private final String description;
   private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
+  private final boolean cudnnActivations;
 
-  CudaBackend(int index, CudaDevice gpu, String description) {
+  CudaBackend(int index, CudaDevice gpu, String description, boolean cudnnActivations) {
     this.device = Device.cuda(index);
     this.gpu = gpu;
     this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
     this.description = description;
+    this.cudnnActivations = cudnnActivations;
   }
 
   @Override
@@ -126,6 +128,53 @@ public final class CudaBackend implements Backend {
 
   private void launched(String op) {
     if (syncEachOp) gpu.synchronize(op);
+  }
+
+  // ------------------------------------------------------------------ cuDNN operands
+
+  /**
+   * cuDNN's vectorised kernels assume 16-byte aligned tensors. A tensor at an odd offset in its
+   * storage (a slice, or the conformance suite's guarded views) is staged through an aligned
+   * temporary block: copied in for an input, copied back for an output. Everything runs on one
+   * stream, so a temporary is released as soon as the work using it is queued.
+   */
+  static final int CUDNN_ALIGNMENT = 16;
+
+  /** A cuDNN operand: a block and a byte offset into it. */
+  record Dev(DeviceAllocator.Block block, long off) {}
+
+  /** The operands of one cuDNN call and the temporaries and copies their alignment needed. */
+  private final class Staging implements AutoCloseable {
+    private final java.util.List<DeviceAllocator.Block> temps = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> copyBack = new java.util.ArrayList<>();
+
+    Dev in(CudaStorage s, Tensor t) {
+      return stage(s, t, true, false);
+    }
+
+    Dev out(CudaStorage s, Tensor t) {
+      return stage(s, t, false, true);
+    }
+
+    private Dev stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
+      long bytes = t.numel() * t.dtype().bytes();
+      if (CudaDevice.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
+      DeviceAllocator.Block tmp = allocator.allocate(bytes);
+      temps.add(tmp);
+      if (copyIn) gpu.copyOnDevice(s.block, off(t), tmp, 0, bytes);
+      if (copyOut) copyBack.add(() -> gpu.copyOnDevice(tmp, 0, s.block, off(t), bytes));
+      return new Dev(tmp, 0);
+    }
+
+    /** Copies staged outputs back; call after the cuDNN call succeeded. */
+    void finish() {
+      for (Runnable r : copyBack) r.run();
+    }
+
+    @Override
+    public void close() {
+      for (DeviceAllocator.Block b : temps) allocator.release(b);
+    }
   }
 
   // ------------------------------------------------------------------ memory
@@ -270,8 +319,14 @@ public final class CudaBackend implements Backend {
     CudaStorage s2 = storage(in2, op, n2, t);
     CudaStorage so = storage(out, op, no, t);
     if (out.numel() == 0) return;
-    gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, s1.block, off(in1), s2.block, off(in2), so.block, off(out),
-        allocator);
+    try (Staging st = new Staging()) {
+      Dev a = st.in(s1, in1);
+      Dev b = st.in(s2, in2);
+      Dev o = st.out(so, out);
+      gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, a.block(), a.off(), b.block(), b.off(), o.block(), o.off(),
+          allocator);
+      st.finish();
+    }
     launched(op);
   }
 
@@ -300,7 +355,12 @@ public final class CudaBackend implements Backend {
     if (y.numel() == 0) return;
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnForward()) {
-      gpu.pooling(p, t == DType.F64, sx.block, off(x), sy.block, off(y), null, 0, null, 0);
+      try (Staging st = new Staging()) {
+        Dev dx = st.in(sx, x);
+        Dev dy = st.out(sy, y);
+        gpu.pooling(p, t == DType.F64, dx.block(), dx.off(), dy.block(), dy.off(), null, 0, null, 0);
+        st.finish();
+      }
     } else {
       gpu.launch(Kernels.floating("pool_forward", t, "pool"), Kernels.blocks(y.numel(), THREADS), THREADS,
           p.kernelParams(), addr(sx, x), addr(sy, y));
@@ -318,7 +378,14 @@ public final class CudaBackend implements Backend {
     if (dx.numel() == 0) return;
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnBackward()) {
-      gpu.pooling(p, t == DType.F64, sx.block, off(x), sy.block, off(y), sdy.block, off(dy), sdx.block, off(dx));
+      try (Staging st = new Staging()) {
+        Dev a = st.in(sx, x);
+        Dev b = st.in(sy, y);
+        Dev c = st.in(sdy, dy);
+        Dev d = st.out(sdx, dx);
+        gpu.pooling(p, t == DType.F64, a.block(), a.off(), b.block(), b.off(), c.block(), c.off(), d.block(), d.off());
+        st.finish();
+      }
     } else {
       gpu.launch(Kernels.floating("pool_backward", t, "poolBackward"), Kernels.blocks(dx.numel(), THREADS), THREADS,
           p.kernelParams(), addr(sx, x), addr(sdy, dy), addr(sdx, dx));
@@ -347,11 +414,23 @@ public final class CudaBackend implements Backend {
     CudaStorage sx = storage(x, "activation", "x", t);
     CudaStorage sy = storage(y, "activation", "y", t);
     sameNumel("activation", x, "x", y, "y");
-    int b = t.bytes();
-    for (long start = 0; start < y.numel(); start += ACTIVATION_CHUNK) {
-      int n = (int) Math.min(ACTIVATION_CHUNK, y.numel() - start);
-      gpu.activation(cudnnMode(a), t == DType.F64, n, sx.block, off(x) + start * b, sy.block, off(y) + start * b,
-          null, 0, null, 0);
+    long n = y.numel();
+    if (n == 0) return;
+    if (!cudnnActivations) {
+      gpu.launch(Kernels.floating("act_forward", t, "activation"), Kernels.blocks(n, THREADS), THREADS, a.ordinal(),
+          addr(sx, x), addr(sy, y), n);
+    } else {
+      try (Staging st = new Staging()) {
+        Dev dx = st.in(sx, x);
+        Dev dy = st.out(sy, y);
+        int b = t.bytes();
+        for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
+          int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
+          gpu.activation(cudnnMode(a), t == DType.F64, len, dx.block(), dx.off() + start * b, dy.block(),
+              dy.off() + start * b, null, 0, null, 0);
+        }
+        st.finish();
+      }
     }
     launched("activation");
   }
@@ -366,12 +445,26 @@ public final class CudaBackend implements Backend {
     sameNumel("activationBackward", x, "x", dx, "dx");
     sameNumel("activationBackward", y, "y", dy, "dy");
     sameNumel("activationBackward", x, "x", y, "y");
-    int b = t.bytes();
-    for (long start = 0; start < dx.numel(); start += ACTIVATION_CHUNK) {
-      int n = (int) Math.min(ACTIVATION_CHUNK, dx.numel() - start);
-      long o = start * b;
-      gpu.activation(cudnnMode(a), t == DType.F64, n, sx.block, off(x) + o, sy.block, off(y) + o, sdy.block,
-          off(dy) + o, sdx.block, off(dx) + o);
+    long n = dx.numel();
+    if (n == 0) return;
+    if (!cudnnActivations) {
+      gpu.launch(Kernels.floating("act_backward", t, "activationBackward"), Kernels.blocks(n, THREADS), THREADS,
+          a.ordinal(), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
+    } else {
+      try (Staging st = new Staging()) {
+        Dev px = st.in(sx, x);
+        Dev py = st.in(sy, y);
+        Dev pdy = st.in(sdy, dy);
+        Dev pdx = st.out(sdx, dx);
+        int b = t.bytes();
+        for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
+          int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
+          long o = start * b;
+          gpu.activation(cudnnMode(a), t == DType.F64, len, px.block(), px.off() + o, py.block(), py.off() + o,
+              pdy.block(), pdy.off() + o, pdx.block(), pdx.off() + o);
+        }
+        st.finish();
+      }
     }
     launched("activationBackward");
   }
@@ -383,8 +476,13 @@ public final class CudaBackend implements Backend {
     CudaStorage sy = storage(y, "softmax", "y", t);
     sameNumel("softmax", x, "x", y, "y");
     if (y.numel() == 0) return;
-    gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, sx.block, off(x), sy.block, off(y), null, 0,
-        null, 0);
+    try (Staging st = new Staging()) {
+      Dev px = st.in(sx, x);
+      Dev py = st.out(sy, y);
+      gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, px.block(), px.off(), py.block(), py.off(),
+          null, 0, null, 0);
+      st.finish();
+    }
     launched("softmax");
   }
 
@@ -397,8 +495,14 @@ public final class CudaBackend implements Backend {
     sameNumel("softmaxBackward", y, "y", dx, "dx");
     sameNumel("softmaxBackward", dy, "dy", dx, "dx");
     if (dx.numel() == 0) return;
-    gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, sy.block, off(y), sdy.block, off(dy),
-        sdx.block, off(dx));
+    try (Staging st = new Staging()) {
+      Dev py = st.in(sy, y);
+      Dev pdy = st.in(sdy, dy);
+      Dev pdx = st.out(sdx, dx);
+      gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, py.block(), py.off(), pdy.block(),
+          pdy.off(), pdx.block(), pdx.off());
+      st.finish();
+    }
     launched("softmaxBackward");
   }
 

@@ -30,7 +30,8 @@ public final class CudaBackendProvider implements BackendProvider {
 
   @Override
   public Backend create(int index) {
-    return open(index, CudaConfig.fromSystem().tf32);
+    CudaConfig c = CudaConfig.fromSystem();
+    return open(index, c.tf32, c.cudnnActivations);
   }
 
   /**
@@ -38,10 +39,16 @@ public final class CudaBackendProvider implements BackendProvider {
    * says (the GPU suite compares with the F32 reference, so it turns TF32 off).
    */
   public static CudaBackend open(int index, boolean tf32) {
+    return open(index, tf32, CudaConfig.fromSystem().cudnnActivations);
+  }
+
+  /** As {@link #open(int, boolean)}, choosing who computes ReLU, sigmoid and tanh (cuDNN or jdnn's kernels). */
+  public static CudaBackend open(int index, boolean tf32, boolean cudnnActivations) {
     Probe.Result r = probe(index);
     if (!r.ok()) throw new IllegalStateException("device cuda:" + index + " is not usable: " + reason(r));
     CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), tf32);
-    return new CudaBackend(index, gpu, describe(index, r) + (tf32 ? ", TF32 on" : ", TF32 off"));
+    return new CudaBackend(index, gpu, describe(index, r) + (tf32 ? ", TF32 on" : ", TF32 off")
+        + (cudnnActivations ? "" : ", jdnn activation kernels"), cudnnActivations);
   }
 
   /** The probe of device {@code index}, run once per process; never throws. */

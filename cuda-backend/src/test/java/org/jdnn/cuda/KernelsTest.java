@@ -51,7 +51,7 @@ class KernelsTest {
     long inTable = Kernels.ENTRIES.keySet().stream().filter(k -> k.startsWith("convert_")).count();
     assertEquals(converts, inTable);
     assertEquals(6, count(src, "(?m)^ONE_HOT\\("));
-    for (String macro : new String[] {"RANDOM", "ELEMENTWISE", "REDUCTIONS", "POOLING"}) {
+    for (String macro : new String[] {"RANDOM", "ELEMENTWISE", "REDUCTIONS", "POOLING", "ACTIVATIONS"}) {
       assertEquals(2, count(src, "(?m)^" + macro + "\\("), macro + " for f32 and f64");
     }
   }

@@ -52,6 +52,47 @@ class CudaBackendTest {
     assertTrue(after.cacheHits() > mid.cacheHits(), after.toString());
   }
 
+  /**
+   * The alternative activation kernels (jdnn.cuda.activations=jdnn) give the reference's results,
+   * special values included: the fallback if cuDNN's handling of NaN or infinities differs.
+   */
+  @Test
+  void activationKernelsMatchTheReference() {
+    CudaBackend be = CudaBackendProvider.open(0, false, false);
+    NaiveBackend ref = new NaiveBackend();
+    double[] v = new double[1000];
+    java.util.Random r = new java.util.Random(3);
+    for (int i = 0; i < v.length; i++) v[i] = i % 7 == 0 ? 0 : 4 * r.nextGaussian();
+    double[] special = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.0, -0.0, -3, 3, 100, -100};
+    System.arraycopy(special, 0, v, 1, special.length);
+    float[] fv = new float[v.length];
+    float[] g = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      fv[i] = (float) v[i];
+      g[i] = (float) r.nextGaussian();
+    }
+    Tolerance tol = Tolerance.of(1e-5, 1e-6, "transcendental function: F32 implementations allowed");
+    for (org.jdnn.spi.Activation a : org.jdnn.spi.Activation.values()) {
+      try (Scope s = Scope.open()) {
+        double[][] out = new double[2][];
+        double[][] grad = new double[2][];
+        int k = 0;
+        for (org.jdnn.spi.Backend b : new org.jdnn.spi.Backend[] {ref, be}) {
+          Tensor x = Tensor.fromArray(fv, fv.length, DType.F32, new int[] {fv.length}, b);
+          Tensor dy = Tensor.fromArray(g, g.length, DType.F32, new int[] {g.length}, b);
+          Tensor y = Tensor.zeros(Shape.of(fv.length), DType.F32, b);
+          Tensor dx = Tensor.zeros(Shape.of(fv.length), DType.F32, b);
+          b.activation(a, x, y);
+          b.activationBackward(a, x, y, dy, dx);
+          out[k] = y.toDoubleArray();
+          grad[k++] = dx.toDoubleArray();
+        }
+        tol.assertClose(a + " forward, jdnn kernels vs reference", Shape.of(v.length), out[0], out[1]);
+        tol.assertClose(a + " backward, jdnn kernels vs reference", Shape.of(v.length), grad[0], grad[1]);
+      }
+    }
+  }
+
   /** TF32 keeps 10 mantissa bits: products of O(1) values over k = 512 agree to about 1e-3 of the result's scale. */
   @Test
   void tf32GemmIsCloseToF32() {
