@@ -44,5 +44,6 @@ final class DevicesCommand implements Runnable {
       }
       if (!reported) out.println("no CUDA backend on the class path: nothing to diagnose");
     }
+    out.flush(); // the process's writer flushes only on println, and the doctor report is printed whole
   }
 }
