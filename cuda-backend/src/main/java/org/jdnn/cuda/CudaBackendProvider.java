@@ -46,7 +46,7 @@ public final class CudaBackendProvider implements BackendProvider {
   public static CudaBackend open(int index, boolean tf32, boolean cudnnActivations) {
     Probe.Result r = probe(index);
     if (!r.ok()) throw new IllegalStateException("device cuda:" + index + " is not usable: " + reason(r));
-    CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), tf32);
+    CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), tf32, CudaConfig.fromSystem().deterministic);
     return new CudaBackend(index, gpu, describe(index, r) + (tf32 ? ", TF32 on" : ", TF32 off")
         + (cudnnActivations ? "" : ", jdnn activation kernels"), cudnnActivations);
   }

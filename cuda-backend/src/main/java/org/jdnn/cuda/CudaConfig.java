@@ -21,6 +21,8 @@ import java.util.Properties;
  *       <td>{@code false} searches only the configured directories (default true)</td></tr>
  *   <tr><td>{@code jdnn.cuda.tf32}</td><td>{@code JDNN_CUDA_TF32}</td>
  *       <td>TF32 tensor-core math for F32 GEMM and convolution where the GPU has it (default true)</td></tr>
+ *   <tr><td>{@code jdnn.cuda.deterministic}</td><td>{@code JDNN_CUDA_DETERMINISTIC}</td>
+ *       <td>prefer deterministic cuDNN convolution algorithms (default true)</td></tr>
  *   <tr><td>{@code jdnn.cuda.activations}</td><td>{@code JDNN_CUDA_ACTIVATIONS}</td>
  *       <td>{@code cudnn} (default) or {@code jdnn}: who computes ReLU, sigmoid and tanh</td></tr>
  *   <tr><td>{@code jdnn.cuda.cublasForwarder}</td><td>{@code JDNN_CUDA_CUBLAS_FORWARDER}</td>
@@ -35,6 +37,8 @@ public final class CudaConfig {
   public final List<Path> libraryPath;
   public final boolean systemSearch;
   public final boolean tf32;
+  /** Deterministic cuDNN convolution algorithms first (reproducible), or cuDNN's ranking as is. */
+  public final boolean deterministic;
   /** ReLU, sigmoid and tanh by cuDNN (true) or by jdnn's kernels with the reference formulas. */
   public final boolean cudnnActivations;
   public final Path cublasForwarder;
@@ -51,6 +55,8 @@ public final class CudaConfig {
     this.systemSearch = bool(get(props, env, "jdnn.cuda.systemSearch", "JDNN_CUDA_SYSTEM_SEARCH", "true"),
         "jdnn.cuda.systemSearch");
     this.tf32 = bool(get(props, env, "jdnn.cuda.tf32", "JDNN_CUDA_TF32", "true"), "jdnn.cuda.tf32");
+    this.deterministic = bool(get(props, env, "jdnn.cuda.deterministic", "JDNN_CUDA_DETERMINISTIC", "true"),
+        "jdnn.cuda.deterministic");
     String act = get(props, env, "jdnn.cuda.activations", "JDNN_CUDA_ACTIVATIONS", "cudnn");
     if (!act.equals("cudnn") && !act.equals("jdnn")) {
       throw new IllegalArgumentException("jdnn.cuda.activations must be cudnn or jdnn; received '" + act + "'");

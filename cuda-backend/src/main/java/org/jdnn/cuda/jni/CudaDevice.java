@@ -61,6 +61,7 @@ public final class CudaDevice {
 
   private final int index;
   private final boolean tf32;
+  private final boolean deterministic;
   private final CUcontext context = new CUcontext();
   private final CUmodule module = new CUmodule();
   private final Map<String, CUfunction> functions = new ConcurrentHashMap<>();
@@ -73,17 +74,18 @@ public final class CudaDevice {
   /** A convolution algorithm as cuDNN ranked it: id, math type and workspace bytes. */
   record Algo(int algo, int mathType, long memory, boolean deterministic) {}
 
-  private CudaDevice(int index, boolean tf32) {
+  private CudaDevice(int index, boolean tf32, boolean deterministic) {
     this.index = index;
     this.tf32 = tf32;
+    this.deterministic = deterministic;
   }
 
   /**
    * Opens device {@code index}: makes its primary context current, loads the kernels' PTX
    * ({@code cuModuleLoadData}, which JIT-compiles it for this GPU) and creates the handles.
    */
-  public static CudaDevice open(int index, String ptx, boolean tf32) {
-    CudaDevice d = new CudaDevice(index, tf32);
+  public static CudaDevice open(int index, String ptx, boolean tf32, boolean deterministic) {
+    CudaDevice d = new CudaDevice(index, tf32, deterministic);
     JCuda.setExceptionsEnabled(false);
     JCudaDriver.setExceptionsEnabled(false);
     JCublas2.setExceptionsEnabled(false);
@@ -315,8 +317,9 @@ public final class CudaDevice {
   /**
    * Runs a convolution direction: {@code FORWARD} y = conv(in1 = x, in2 = w); {@code BACKWARD_DATA}
    * dx = conv_t(in1 = w, in2 = dy); {@code BACKWARD_FILTER} dw = corr(in1 = x, in2 = dy). The
-   * algorithm is chosen once per shape (cuDNN's ranking, deterministic ones first, within the
-   * memory it can get) and cached; if the first choice refuses these pointers, the next is tried.
+   * algorithms are ranked once per shape (cuDNN's heuristics; deterministic ones first unless
+   * {@code jdnn.cuda.deterministic=false}) and cached; each call takes the first that cuDNN accepts,
+   * with its workspace (asked of cuDNN for that algorithm and math type) from the allocator.
    */
   public void convolution(ConvDirection dir, ConvPlan p, boolean f64, Block in1, long in1Off, Block in2, long in2Off,
       Block out, long outOff, DeviceAllocator allocator) {
@@ -332,7 +335,25 @@ public final class CudaDevice {
       String tried = "";
       for (Algo a : algos) {
         if (tf32 && !f64) dnn(JCudnn.cudnnSetConvolutionMathType(d.conv, a.mathType()), "cudnnSetConvolutionMathType");
-        Block ws = a.memory() > 0 ? allocator.allocate(a.memory()) : null;
+        long[] wsBytes = {0};
+        int q;
+        switch (dir) {
+          case FORWARD:
+            q = JCudnn.cudnnGetConvolutionForwardWorkspaceSize(cudnn, d.x, d.w, d.conv, d.y, a.algo(), wsBytes);
+            break;
+          case BACKWARD_DATA:
+            q = JCudnn.cudnnGetConvolutionBackwardDataWorkspaceSize(cudnn, d.w, d.y, d.conv, d.x, a.algo(), wsBytes);
+            break;
+          default:
+            q = JCudnn.cudnnGetConvolutionBackwardFilterWorkspaceSize(cudnn, d.x, d.y, d.conv, d.w, a.algo(), wsBytes);
+        }
+        if (q != 0) {
+          lastStatus = q;
+          tried += " algo " + a.algo() + ": workspace query " + JCudnn.cudnnGetErrorString(q) + ";";
+          continue;
+        }
+        long wsSize = Math.max(wsBytes[0], a.memory());
+        Block ws = wsSize > 0 ? allocator.allocate(wsSize) : null;
         try {
           Pointer wsp = ws == null ? new Pointer() : at(ws, 0);
           Pointer one = scale(f64, 1);
@@ -341,18 +362,18 @@ public final class CudaDevice {
           switch (dir) {
             case FORWARD:
               st = JCudnn.cudnnConvolutionForward(cudnn, one, d.x, at(in1, in1Off), d.w, at(in2, in2Off), d.conv,
-                  a.algo(), wsp, a.memory(), zero, d.y, at(out, outOff));
+                  a.algo(), wsp, wsSize, zero, d.y, at(out, outOff));
               break;
             case BACKWARD_DATA:
               st = JCudnn.cudnnConvolutionBackwardData(cudnn, one, d.w, at(in1, in1Off), d.y, at(in2, in2Off),
-                  d.conv, a.algo(), wsp, a.memory(), zero, d.x, at(out, outOff));
+                  d.conv, a.algo(), wsp, wsSize, zero, d.x, at(out, outOff));
               break;
             default:
               st = JCudnn.cudnnConvolutionBackwardFilter(cudnn, one, d.x, at(in1, in1Off), d.y, at(in2, in2Off),
-                  d.conv, a.algo(), wsp, a.memory(), zero, d.w, at(out, outOff));
+                  d.conv, a.algo(), wsp, wsSize, zero, d.w, at(out, outOff));
           }
           if (st == 0) {
-            chosen.put(key, "algo " + a.algo() + " math " + a.mathType() + " workspace " + a.memory()
+            chosen.put(key, "algo " + a.algo() + " math " + a.mathType() + " workspace " + wsSize
                 + (a.deterministic() ? " deterministic" : ""));
             return;
           }
@@ -412,7 +433,7 @@ public final class CudaDevice {
     }
     if (!tf32) out.removeIf(a -> a.mathType() == 1 || a.mathType() == 2); // tensor-op math would be TF32
     // Deterministic algorithms first (reproducible training), cuDNN's ranking otherwise kept.
-    out.sort(Comparator.comparing((Algo a) -> !a.deterministic()));
+    if (deterministic) out.sort(Comparator.comparing((Algo a) -> !a.deterministic()));
     return out;
   }
 
