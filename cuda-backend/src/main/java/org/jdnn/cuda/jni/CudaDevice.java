@@ -277,13 +277,13 @@ public final class CudaDevice {
   }
 
   /** The descriptors of one convolution, destroyed together. */
-  private final class ConvDescs implements AutoCloseable {
+  private static final class ConvDescs implements AutoCloseable {
     final cudnnTensorDescriptor x;
     final cudnnTensorDescriptor y;
     final cudnnFilterDescriptor w = new cudnnFilterDescriptor();
     final cudnnConvolutionDescriptor conv = new cudnnConvolutionDescriptor();
 
-    ConvDescs(ConvPlan p, boolean f64) {
+    ConvDescs(ConvPlan p, boolean f64, int mathType) {
       x = tensor(f64, p.xDims());
       y = tensor(f64, p.yDims());
       int type = f64 ? CUDNN_DATA_DOUBLE : CUDNN_DATA_FLOAT;
@@ -294,7 +294,7 @@ public final class CudaDevice {
       dnn(JCudnn.cudnnSetConvolutionNdDescriptor(conv, p.convDims(), p.pad(), p.stride(), p.dilation(),
           CUDNN_CROSS_CORRELATION, type), "cudnnSetConvolutionNdDescriptor(" + p + ")");
       dnn(JCudnn.cudnnSetConvolutionGroupCount(conv, p.groups()), "cudnnSetConvolutionGroupCount");
-      dnn(JCudnn.cudnnSetConvolutionMathType(conv, mathType(f64)), "cudnnSetConvolutionMathType");
+      dnn(JCudnn.cudnnSetConvolutionMathType(conv, mathType), "cudnnSetConvolutionMathType");
     }
 
     @Override
@@ -325,7 +325,7 @@ public final class CudaDevice {
       Block out, long outOff, DeviceAllocator allocator) {
     bind();
     String key = dir + " " + p.key(f64 ? "F64" : "F32", tf32 && !f64);
-    try (ConvDescs d = new ConvDescs(p, f64)) {
+    try (ConvDescs d = new ConvDescs(p, f64, mathType(f64))) {
       List<Algo> algos;
       synchronized (algorithms) {
         algos = algorithms.computeIfAbsent(key, k -> rank(dir, d));
@@ -441,13 +441,10 @@ public final class CudaDevice {
   public void pooling(PoolPlan p, boolean f64, Block x, long xOff, Block y, long yOff, Block dy, long dyOff,
       Block dx, long dxOff) {
     bind();
-    cudnnPoolingDescriptor pd = new cudnnPoolingDescriptor();
+    cudnnPoolingDescriptor pd = poolingDescriptor(p);
     cudnnTensorDescriptor xd = tensor(f64, p.xDims());
     cudnnTensorDescriptor yd = tensor(f64, p.yDims());
     try {
-      dnn(JCudnn.cudnnCreatePoolingDescriptor(pd), "cudnnCreatePoolingDescriptor");
-      dnn(JCudnn.cudnnSetPoolingNdDescriptor(pd, p.cudnnMode(), CUDNN_PROPAGATE_NAN, p.window().length, p.window(),
-          p.padding(), p.stride()), "cudnnSetPoolingNdDescriptor");
       if (dy == null) {
         dnn(JCudnn.cudnnPoolingForward(cudnn, pd, scale(f64, 1), xd, at(x, xOff), scale(f64, 0), yd, at(y, yOff)),
             "cudnnPoolingForward");
@@ -459,6 +456,44 @@ public final class CudaDevice {
       JCudnn.cudnnDestroyPoolingDescriptor(pd);
       JCudnn.cudnnDestroyTensorDescriptor(xd);
       JCudnn.cudnnDestroyTensorDescriptor(yd);
+    }
+  }
+
+  private static cudnnPoolingDescriptor poolingDescriptor(PoolPlan p) {
+    cudnnPoolingDescriptor pd = new cudnnPoolingDescriptor();
+    dnn(JCudnn.cudnnCreatePoolingDescriptor(pd), "cudnnCreatePoolingDescriptor");
+    dnn(JCudnn.cudnnSetPoolingNdDescriptor(pd, p.cudnnMode(), CUDNN_PROPAGATE_NAN, p.window().length, p.window(),
+        p.padding(), p.stride()), "cudnnSetPoolingNdDescriptor");
+    return pd;
+  }
+
+  // ------------------------------------------------------------------ descriptor checks without a GPU
+
+  /**
+   * The output dimensions cuDNN computes for the convolution descriptors jdnn builds from
+   * {@code p}. Descriptor calls run on the host, so this needs cuDNN loaded but no GPU: it checks
+   * on any machine with the libraries that cuDNN accepts the descriptors and agrees on the shape.
+   */
+  public static int[] convOutputDims(ConvPlan p, boolean f64) {
+    try (ConvDescs d = new ConvDescs(p, f64, CUDNN_FMA_MATH)) {
+      int[] out = new int[p.xDims().length];
+      dnn(JCudnn.cudnnGetConvolutionNdForwardOutputDim(d.conv, d.x, d.w, out.length, out),
+          "cudnnGetConvolutionNdForwardOutputDim(" + p + ")");
+      return out;
+    }
+  }
+
+  /** As {@link #convOutputDims}, for the pooling descriptor of a plan cuDNN is to compute. */
+  public static int[] poolOutputDims(PoolPlan p, boolean f64) {
+    cudnnPoolingDescriptor pd = poolingDescriptor(p);
+    cudnnTensorDescriptor xd = tensor(f64, p.xDims());
+    try {
+      int[] out = new int[p.xDims().length];
+      dnn(JCudnn.cudnnGetPoolingNdForwardOutputDim(pd, xd, out.length, out), "cudnnGetPoolingNdForwardOutputDim");
+      return out;
+    } finally {
+      JCudnn.cudnnDestroyPoolingDescriptor(pd);
+      JCudnn.cudnnDestroyTensorDescriptor(xd);
     }
   }
 
