@@ -1,7 +1,5 @@
 package org.jdnn.cuda;
 
-import org.jdnn.cuda.jni.CudaDevice;
-import org.jdnn.cuda.jni.CudaDevice.ConvDirection;
 import org.jdnn.spi.Activation;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.BinaryOp;
@@ -36,13 +34,13 @@ public final class CudaBackend implements Backend {
   static final int THREADS = 256;
 
   private final Device device;
-  private final CudaDevice gpu;
+  private final Gpu gpu;
   private final DeviceAllocator allocator;
   private final String description;
   private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
   private final boolean cudnnActivations;
 
-  CudaBackend(int index, CudaDevice gpu, String description, boolean cudnnActivations) {
+  CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations) {
     this.device = Device.cuda(index);
     this.gpu = gpu;
     this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
@@ -109,7 +107,7 @@ public final class CudaBackend implements Backend {
   }
 
   private static long addr(CudaStorage s, Tensor t) {
-    return CudaDevice.address(s.block, off(t));
+    return Gpu.address(s.block, off(t));
   }
 
   private static void sameNumel(String op, Tensor a, String an, Tensor b, String bn) {
@@ -158,7 +156,7 @@ public final class CudaBackend implements Backend {
 
     private Dev stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
       long bytes = t.numel() * t.dtype().bytes();
-      if (CudaDevice.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
+      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
       DeviceAllocator.Block tmp = allocator.allocate(bytes);
       temps.add(tmp);
       if (copyIn) gpu.copyOnDevice(s.block, off(t), tmp, 0, bytes);

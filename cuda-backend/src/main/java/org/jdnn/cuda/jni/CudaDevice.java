@@ -28,6 +28,7 @@ import jcuda.jcudnn.cudnnHandle;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.runtime.JCuda;
+import org.jdnn.cuda.ConvDirection;
 import org.jdnn.cuda.ConvPlan;
 import org.jdnn.cuda.DeviceAllocator;
 import org.jdnn.cuda.DeviceAllocator.Block;
@@ -44,7 +45,7 @@ import org.jdnn.cuda.SoftmaxPlan;
  * caller ({@code org.jdnn.cuda.CudaBackend}) has checked that every offset and length lies inside
  * its block.
  */
-public final class CudaDevice {
+public final class CudaDevice implements org.jdnn.cuda.Gpu {
   // cuDNN and cuBLAS enum values (cudnn.h 9, cublas_api.h 12).
   static final int CUDNN_DATA_FLOAT = 0;
   static final int CUDNN_DATA_DOUBLE = 1;
@@ -132,6 +133,7 @@ public final class CudaDevice {
   }
 
   /** Which convolution algorithms were chosen, per shape key. */
+  @Override
   public Map<String, String> chosenAlgorithms() {
     return Map.copyOf(chosen);
   }
@@ -139,6 +141,7 @@ public final class CudaDevice {
   // ------------------------------------------------------------------ memory
 
   /** Device memory for the allocator: cuMemAlloc and cuMemFree. */
+  @Override
   public DeviceAllocator.DeviceMemory memory() {
     return new DeviceAllocator.DeviceMemory() {
       @Override
@@ -171,18 +174,21 @@ public final class CudaDevice {
   }
 
   /** Host array ({@code float[]}, {@code double[]}, {@code int[]}, {@code long[]} or {@code byte[]}) to device. */
+  @Override
   public void copyToDevice(Object array, long arrayByteOffset, Block dst, long dstByteOffset, long bytes) {
     bind();
     driver(JCudaDriver.cuMemcpyHtoD(at(dst, dstByteOffset), host(array).withByteOffset(arrayByteOffset), bytes),
         "cuMemcpyHtoD(" + bytes + " bytes)");
   }
 
+  @Override
   public void copyToHost(Block src, long srcByteOffset, Object array, long arrayByteOffset, long bytes) {
     bind();
     driver(JCudaDriver.cuMemcpyDtoH(host(array).withByteOffset(arrayByteOffset), at(src, srcByteOffset), bytes),
         "cuMemcpyDtoH(" + bytes + " bytes)");
   }
 
+  @Override
   public void copyOnDevice(Block src, long srcByteOffset, Block dst, long dstByteOffset, long bytes) {
     bind();
     driver(JCudaDriver.cuMemcpyDtoD(at(dst, dstByteOffset), at(src, srcByteOffset), bytes),
@@ -200,16 +206,13 @@ public final class CudaDevice {
 
   // ------------------------------------------------------------------ own kernels
 
-  /** A device address argument of a kernel: the block's address plus a byte offset. */
-  public static long address(Block b, long byteOffset) {
-    return b.address + byteOffset;
-  }
 
   /**
    * Launches {@code kernel} on {@code blocks} x {@code threads}. Arguments, in the kernel's order:
    * {@link Integer} (int), {@link Long} (64-bit integer or device address), {@link Double},
    * {@link Byte} (unsigned char), {@code int[]} or {@code long[]} (a struct passed by value).
    */
+  @Override
   public void launch(String kernel, int blocks, int threads, Object... args) {
     bind();
     CUfunction f = functions.computeIfAbsent(kernel, k -> {
@@ -233,6 +236,7 @@ public final class CudaDevice {
   }
 
   /** Waits for everything queued and reports an asynchronous kernel error, naming what ran before. */
+  @Override
   public void synchronize(String after) {
     bind();
     driver(JCudaDriver.cuCtxSynchronize(), "cuCtxSynchronize after " + after);
@@ -241,6 +245,7 @@ public final class CudaDevice {
   // ------------------------------------------------------------------ cuBLAS
 
   /** {@code cublas[SD]gemmStridedBatched} with the planned, column-major arguments. */
+  @Override
   public void gemm(GemmPlan p, boolean f64, double alpha, Block first, long firstOff, Block second, long secondOff,
       double beta, Block result, long resultOff) {
     bind();
@@ -311,8 +316,6 @@ public final class CudaDevice {
     return tf32 && !f64 ? CUDNN_DEFAULT_MATH : CUDNN_FMA_MATH;
   }
 
-  /** One of the three convolution directions. */
-  public enum ConvDirection { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
 
   /**
    * Runs a convolution direction: {@code FORWARD} y = conv(in1 = x, in2 = w); {@code BACKWARD_DATA}
@@ -321,6 +324,7 @@ public final class CudaDevice {
    * {@code jdnn.cuda.deterministic=false}) and cached; each call takes the first that cuDNN accepts,
    * with its workspace (asked of cuDNN for that algorithm and math type) from the allocator.
    */
+  @Override
   public void convolution(ConvDirection dir, ConvPlan p, boolean f64, Block in1, long in1Off, Block in2, long in2Off,
       Block out, long outOff, DeviceAllocator allocator) {
     bind();
@@ -438,6 +442,7 @@ public final class CudaDevice {
   }
 
   /** cudnnPoolingForward/Backward (backward when {@code dy} is given) with the plan's descriptor. */
+  @Override
   public void pooling(PoolPlan p, boolean f64, Block x, long xOff, Block y, long yOff, Block dy, long dyOff,
       Block dx, long dxOff) {
     bind();
@@ -501,6 +506,7 @@ public final class CudaDevice {
    * cudnnActivationForward/Backward over {@code n} elements seen as a {@code (1, 1, 1, n)} tensor
    * ({@code n} below 2^31, checked by the caller). Mode: cudnnActivationMode_t (0 sigmoid, 1 relu, 2 tanh).
    */
+  @Override
   public void activation(int mode, boolean f64, int n, Block x, long xOff, Block y, long yOff, Block dy, long dyOff,
       Block dx, long dxOff) {
     bind();
@@ -523,6 +529,7 @@ public final class CudaDevice {
   }
 
   /** cudnnSoftmaxForward (dy == null) or cudnnSoftmaxBackward with the plan's 4-d view. */
+  @Override
   public void softmax(SoftmaxPlan p, boolean log, boolean f64, Block x, long xOff, Block y, long yOff, Block dy,
       long dyOff, Block dx, long dxOff) {
     bind();
