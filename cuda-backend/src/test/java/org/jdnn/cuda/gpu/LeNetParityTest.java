@@ -22,13 +22,17 @@ import org.junit.jupiter.api.Test;
  * F32 in different orders (cuDNN and cuBLAS vs im2col and a blocked GEMM), and five steps carry
  * the differences forward, hence 1e-4 of each element plus 1e-4 of the tensor's RMS.
  */
-class LeNetParityTest {
+public class LeNetParityTest {
   static final Tolerance STEPS = Tolerance.scaled(1e-4, "F32 training steps in two summation orders");
   static final int STEPS_RUN = 5;
 
   @Test
   void fiveTrainingStepsMatchTheCpu() {
-    Backend gpu = GpuBackends.cuda();
+    check(GpuBackends.cuda());
+  }
+
+  /** The parity check on any CUDA backend (the GPU's, or the emulated one in the CPU tests). */
+  public static void check(Backend gpu) {
     Backend cpu = new CpuBackend();
     Generator.manualSeed(42);
     LeNet onCpu = new LeNet(28, 10);
