@@ -234,9 +234,10 @@ public final class NativeLibraries {
    */
   static final class Redist {
     static final String PREFIX = "org/bytedeco/cuda/linux-x86_64/";
-    static final String[] NEEDED = {CUBLASLT12, CUBLAS12, CUDNN, "libcudnn_graph.so.9",
+    /** What jdnn loads, from a CUDA 12 redist jar or (through the forwarder) a CUDA 13 one; absent names are skipped. */
+    static final String[] NEEDED = {CUBLASLT12, CUBLAS12, CUBLASLT13, CUBLAS13, CUDNN, "libcudnn_graph.so.9",
         "libcudnn_engines_precompiled.so.9", "libcudnn_engines_runtime_compiled.so.9", "libcudnn_heuristic.so.9",
-        "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libnvrtc.so.12", "libnvrtc-builtins.so.12.6"};
+        "libcudnn_ops.so.9", "libcudnn_cnn.so.9", "libnvrtc.so.12", "libnvrtc-builtins.so.12.6", "libnvrtc.so.13"};
 
     private Redist() {}
 
