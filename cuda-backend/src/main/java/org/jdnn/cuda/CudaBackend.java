@@ -117,6 +117,13 @@ public final class CudaBackend implements Backend {
     }
   }
 
+  /** cuDNN and the kernels read exactly the planned shape: anything else would read or write out of bounds. */
+  private static void shape(String op, String arg, Tensor t, Shape expected) {
+    if (!t.shape().equals(expected)) {
+      throw new IllegalArgumentException(op + ": " + arg + " must have shape " + expected + "; received " + t.shape());
+    }
+  }
+
   private static DType floating(String op, Tensor t) {
     if (t.dtype() != DType.F32 && t.dtype() != DType.F64) {
       throw new UnsupportedOperationException("cuda " + op + ": dtype " + t.dtype() + " is not supported; F32 and F64 are");
@@ -296,6 +303,7 @@ public final class CudaBackend implements Backend {
     CudaStorage sa = storage(a, "gemm", "a", t);
     CudaStorage sb = storage(b, "gemm", "b", t);
     CudaStorage sc = storage(c, "gemm", "c", t);
+    checkGemmShapes(transA, transB, a, b, c);
     GemmPlan p = GemmPlan.of(transA, transB, a.shape().toArray(), b.shape().toArray(), c.shape().toArray());
     if (c.numel() == 0) return;
     if (p.depth() == 0) { // an empty sum: c = beta c (BLAS semantics; beta = 0 ignores c's contents)
@@ -307,6 +315,27 @@ public final class CudaBackend implements Backend {
     launched("gemm");
   }
 
+  /** The SPI's gemm shapes: c (batch?, m, n), a (batch?, m, k) or transposed, b (batch?, k, n) or transposed. */
+  static void checkGemmShapes(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+    if (c.rank() != 2 && c.rank() != 3 || a.rank() != 2 && a.rank() != 3 || b.rank() != 2 && b.rank() != 3
+        || a.rank() > c.rank() || b.rank() > c.rank() || (c.rank() == 3 && a.rank() == 2 && b.rank() == 2)) {
+      throw new IllegalArgumentException("gemm: operands must be rank 2, or rank 3 with a batch in c; received a "
+          + a.shape() + ", b " + b.shape() + ", c " + c.shape());
+    }
+    int m = c.dim(-2);
+    int n = c.dim(-1);
+    int k = transA ? a.dim(-2) : a.dim(-1);
+    int batch = c.rank() == 3 ? c.dim(0) : 1;
+    Shape ea = withBatch(a.rank() == 3 ? batch : 0, transA ? k : m, transA ? m : k);
+    Shape eb = withBatch(b.rank() == 3 ? batch : 0, transB ? n : k, transB ? k : n);
+    shape("gemm", "a", a, ea);
+    shape("gemm", "b", b, eb);
+  }
+
+  private static Shape withBatch(int batch, int rows, int cols) {
+    return batch == 0 ? Shape.of(rows, cols) : Shape.of(batch, rows, cols);
+  }
+
   // ------------------------------------------------------------------ convolution
 
   private void conv(ConvDirection dir, ConvGeometry g, Tensor in1, String n1, Tensor in2, String n2, Tensor out,
@@ -316,6 +345,14 @@ public final class CudaBackend implements Backend {
     CudaStorage s1 = storage(in1, op, n1, t);
     CudaStorage s2 = storage(in2, op, n2, t);
     CudaStorage so = storage(out, op, no, t);
+    Shape x = g.inputShape();
+    Shape w = g.weightShape();
+    Shape y = g.outputShape();
+    switch (dir) {
+      case FORWARD: shape(op, n1, in1, x); shape(op, n2, in2, w); shape(op, no, out, y); break;
+      case BACKWARD_DATA: shape(op, n1, in1, w); shape(op, n2, in2, y); shape(op, no, out, x); break;
+      default: shape(op, n1, in1, x); shape(op, n2, in2, y); shape(op, no, out, w);
+    }
     if (out.numel() == 0) return;
     try (Staging st = new Staging()) {
       Dev a = st.in(s1, in1);
@@ -350,6 +387,8 @@ public final class CudaBackend implements Backend {
     DType t = floating("pool", y);
     CudaStorage sx = storage(x, "pool", "x", t);
     CudaStorage sy = storage(y, "pool", "y", t);
+    shape("pool", "x", x, g.inputShape());
+    shape("pool", "y", y, g.outputShape());
     if (y.numel() == 0) return;
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnForward()) {
@@ -373,6 +412,10 @@ public final class CudaBackend implements Backend {
     CudaStorage sy = storage(y, "poolBackward", "y", t);
     CudaStorage sdy = storage(dy, "poolBackward", "dy", t);
     CudaStorage sdx = storage(dx, "poolBackward", "dx", t);
+    shape("poolBackward", "x", x, g.inputShape());
+    shape("poolBackward", "y", y, g.outputShape());
+    shape("poolBackward", "dy", dy, g.outputShape());
+    shape("poolBackward", "dx", dx, g.inputShape());
     if (dx.numel() == 0) return;
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnBackward()) {
@@ -472,7 +515,8 @@ public final class CudaBackend implements Backend {
     DType t = floating("softmax", y);
     CudaStorage sx = storage(x, "softmax", "x", t);
     CudaStorage sy = storage(y, "softmax", "y", t);
-    sameNumel("softmax", x, "x", y, "y");
+    shape("softmax", "y", y, x.shape());
+    checkAxis("softmax", axis, x);
     if (y.numel() == 0) return;
     try (Staging st = new Staging()) {
       Dev px = st.in(sx, x);
@@ -490,8 +534,9 @@ public final class CudaBackend implements Backend {
     CudaStorage sy = storage(y, "softmaxBackward", "y", t);
     CudaStorage sdy = storage(dy, "softmaxBackward", "dy", t);
     CudaStorage sdx = storage(dx, "softmaxBackward", "dx", t);
-    sameNumel("softmaxBackward", y, "y", dx, "dx");
-    sameNumel("softmaxBackward", dy, "dy", dx, "dx");
+    shape("softmaxBackward", "dy", dy, y.shape());
+    shape("softmaxBackward", "dx", dx, y.shape());
+    checkAxis("softmaxBackward", axis, y);
     if (dx.numel() == 0) return;
     try (Staging st = new Staging()) {
       Dev py = st.in(sy, y);
@@ -505,6 +550,13 @@ public final class CudaBackend implements Backend {
   }
 
   // ------------------------------------------------------------------ element-wise and reductions
+
+  private static void checkAxis(String op, int axis, Tensor t) {
+    if (axis < 0 || axis >= t.rank()) {
+      throw new IllegalArgumentException(op + ": axis must be in [0, " + t.rank() + ") for " + t.shape() + "; received "
+          + axis);
+    }
+  }
 
   @Override
   public void unary(UnaryOp op, Tensor x, Tensor y) {

@@ -400,6 +400,19 @@ class CudaBackendOnFakeGpuTest {
     assertEquals("cuda unary NEG: dtype I64 is not supported; F32 and F64 are", u.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 1, f, g(Shape.of(2, 2), DType.F64), 0, f));
     assertEquals("gemm: b must be F32; received F64", e.getMessage());
+    ConvGeometry cg = ConvGeometry.of(Shape.of(2, 3, 7, 7), Shape.of(4, 3, 3, 3), new int[] {1, 1}, new int[] {0, 0},
+        new int[] {1, 1}, 1);
+    e = assertThrows(IllegalArgumentException.class,
+        () -> be.convForward(cg, g(2, 3, 7, 7), g(4, 3, 3, 3), g(2, 4, 6, 6)));
+    assertEquals("conv forward: y must have shape [2, 4, 5, 5]; received [2, 4, 6, 6]", e.getMessage());
+    PoolGeometry pg = PoolGeometry.of(Mode.MAX, Shape.of(1, 2, 8, 8), new int[] {2, 2}, new int[] {2, 2},
+        new int[] {0, 0}, new int[] {1, 1}, false);
+    e = assertThrows(IllegalArgumentException.class, () -> be.pool(pg, g(1, 2, 8, 7), g(1, 2, 4, 4)));
+    assertEquals("pool: x must have shape [1, 2, 8, 8]; received [1, 2, 8, 7]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> be.gemm(false, false, 1, g(3, 4), g(5, 6), 0, g(3, 6)));
+    assertEquals("gemm: b must have shape [4, 6]; received [5, 6]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> be.softmax(false, 2, g(3, 4), g(3, 4)));
+    assertEquals("softmax: axis must be in [0, 2) for [3, 4]; received 2", e.getMessage());
     long launches = gpu.calls.stream().filter(c -> !c.startsWith("HtoD")).count();
     assertEquals(0, launches, "nothing reached the device but the test's own copies: " + gpu.calls);
     Tensor closed = g(2, 2);
