@@ -13,8 +13,8 @@ mkdir -p "$out"
   date -u
   nvidia-smi
   echo "--- libraries on this machine"
-  find / -xdev \( -name 'libcudnn.so*' -o -name 'libcublas.so*' -o -name 'libcublasLt.so*' -o -name 'libcuda.so*' \) \
-    -not -path '/proc/*' 2>/dev/null | sort | head -60
+  find /usr /opt /lib /lib64 -xdev \( -name 'libcudnn.so*' -o -name 'libcublas.so*' -o -name 'libcublasLt.so*' -o -name 'libcuda.so*' \) \
+    2>/dev/null | sort | head -60
 } > "$out/machine.txt" 2>&1
 java=(.gpu/jre/bin/java -Xmx8g -Djava.io.tmpdir=/tmp -Djdnn.cuda.cublasForwarder=.gpu/native/libcublas.so.12
   -cp '.gpu/lib/*')

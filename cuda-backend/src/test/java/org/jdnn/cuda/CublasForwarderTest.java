@@ -100,6 +100,9 @@ class CublasForwarderTest {
     String dyn = run(dir, "readelf", "-d", lib.toString());
     assertTrue(dyn.contains("Library soname: [libcublas.so.12]"), dyn);
     assertEquals(new TreeSet<>(CublasForwarder.jcublasImports()), definitions(lib, "libcublas.so.12"));
+    String needs = run(dir, "readelf", "-V", lib.toString());
+    assertTrue(needs.contains("Name: GLIBC_2.2.5") && !needs.contains("GLIBC_2.34"),
+        "dlopen/dlsym bound to their original versions, so it loads on glibc older than the builder's:\n" + needs);
     Path again = CublasForwarder.forJCublas().build(dir.resolve("cache"), "cc");
     assertEquals(lib, again, "built once per cache folder");
   }
