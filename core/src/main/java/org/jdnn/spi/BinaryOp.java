@@ -1,8 +1,9 @@
 package org.jdnn.spi;
 
 /**
- * Element-wise functions of two tensors under broadcasting, or of a tensor and a scalar.
- * Comparisons give 1 where true and 0 where false, in the output's dtype ({@link Capability#DATA_MOVEMENT}).
+ * Element-wise functions of two tensors under broadcasting, or of a tensor and a scalar (CORE).
+ * Comparisons give 1 where true and 0 where false, in the output's dtype: masks for losses,
+ * clamps and gradients of maxima.
  */
 public enum BinaryOp {
   ADD, SUB, MUL, DIV, MAX, MIN, POW,

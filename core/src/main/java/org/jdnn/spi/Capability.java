@@ -6,11 +6,14 @@ package org.jdnn.spi;
  * skipping quietly, and ops fail with the backend's name and the missing group.
  */
 public enum Capability {
-  /** Memory, gemm, convolution, pooling, ReLU/sigmoid/tanh, softmax, element-wise, reductions, one-hot. */
+  /**
+   * Memory, gemm, convolution, pooling, ReLU/sigmoid/tanh, softmax, element-wise arithmetic and
+   * comparisons, reductions, one-hot.
+   */
   CORE,
   /** Activations beyond ReLU, sigmoid and tanh (leaky ReLU, ELU, SELU, ReLU6, softplus, softsign, hardtanh, GELU). */
   EXTENDED_ACTIVATIONS,
-  /** {@code permute}, {@code narrow}, {@code narrowAssign}, {@code where}, comparison ops. */
+  /** {@code permute}, {@code narrow}, {@code narrowAssign}, {@code where}. */
   DATA_MOVEMENT,
   /** {@code pad} and its backward: constant, reflect, replicate, circular. */
   PADDING,

@@ -1,0 +1,475 @@
+// jdnn's own CUDA kernels: everything the SPI needs that cuDNN and cuBLAS do not provide, or do
+// not provide with the reference semantics of org.jdnn.cpu.NaiveBackend (the definition every
+// backend is tested against). Compiled ahead of time to PTX by scripts/cuda/build-ptx.sh and
+// shipped as the resource org/jdnn/cuda/jdnn_kernels.ptx; org.jdnn.cuda.Kernels lists the entry
+// points and their parameters, and a unit test checks the two agree.
+//
+// Conventions: n and indices are 64-bit; 1-d kernels use grid-stride loops, so any grid size is
+// correct. F32 results are computed in double and rounded once, as the reference does. The file is
+// compiled with -fmad=false so that double arithmetic rounds exactly as Java's does (the random
+// number formulas are bit-for-bit those of org.jdnn.tensor.Generator).
+
+#include <stdint.h>
+
+typedef long long i64;
+typedef unsigned long long u64;
+typedef unsigned char u8;
+
+#define MAXR 8
+
+#define GRID_STRIDE(i, n) for (i64 i = (i64) blockIdx.x * blockDim.x + threadIdx.x; i < (n); \
+                               i += (i64) blockDim.x * gridDim.x)
+
+// ------------------------------------------------------------------ conversions (Backend.copy)
+
+// Java's casts: float to integer truncates toward zero and saturates (NaN gives 0), as PTX's
+// cvt.rzi does; to U8 through long, (byte) (long) v; integers narrow by dropping high bits;
+// integers widen to F32 through double, as NaiveBackend's Buf.get/set do.
+template <class D> struct Conv;
+template <> struct Conv<float> {
+  __device__ static float from(float v) { return v; }
+  __device__ static float from(double v) { return (float) v; }
+  __device__ static float from(int v) { return (float) (double) v; }
+  __device__ static float from(i64 v) { return (float) (double) v; }
+  __device__ static float from(u8 v) { return (float) v; }
+};
+template <> struct Conv<double> {
+  __device__ static double from(float v) { return (double) v; }
+  __device__ static double from(double v) { return v; }
+  __device__ static double from(int v) { return (double) v; }
+  __device__ static double from(i64 v) { return (double) v; }
+  __device__ static double from(u8 v) { return (double) v; }
+};
+template <> struct Conv<int> {
+  __device__ static int from(float v) { return (int) (double) v; }
+  __device__ static int from(double v) { return (int) v; }
+  __device__ static int from(int v) { return v; }
+  __device__ static int from(i64 v) { return (int) v; }
+  __device__ static int from(u8 v) { return (int) v; }
+};
+template <> struct Conv<i64> {
+  __device__ static i64 from(float v) { return (i64) (double) v; }
+  __device__ static i64 from(double v) { return (i64) v; }
+  __device__ static i64 from(int v) { return (i64) v; }
+  __device__ static i64 from(i64 v) { return v; }
+  __device__ static i64 from(u8 v) { return (i64) v; }
+};
+template <> struct Conv<u8> {
+  __device__ static u8 from(float v) { return (u8) (i64) (double) v; }
+  __device__ static u8 from(double v) { return (u8) (i64) v; }
+  __device__ static u8 from(int v) { return (u8) v; }
+  __device__ static u8 from(i64 v) { return (u8) v; }
+  __device__ static u8 from(u8 v) { return v; }
+};
+
+template <class S, class D>
+__device__ void convert(const S *x, D *y, i64 n) {
+  GRID_STRIDE(i, n) y[i] = Conv<D>::from(x[i]);
+}
+
+#define CONVERT(sn, S, dn, D) \
+  extern "C" __global__ void convert_##sn##_##dn(const S *x, D *y, i64 n) { convert<S, D>(x, y, n); }
+#define CONVERT_FROM(sn, S) \
+  CONVERT(sn, S, f32, float) CONVERT(sn, S, f64, double) CONVERT(sn, S, i32, int) \
+  CONVERT(sn, S, i64, i64) CONVERT(sn, S, u8, u8)
+CONVERT_FROM(f32, float)
+CONVERT_FROM(f64, double)
+CONVERT_FROM(i32, int)
+CONVERT_FROM(i64, i64)
+CONVERT_FROM(u8, u8)
+
+// ------------------------------------------------------------------ fill (bit patterns from Java)
+
+extern "C" __global__ void fill_b8(u8 *y, i64 n, u8 v) { GRID_STRIDE(i, n) y[i] = v; }
+extern "C" __global__ void fill_b32(unsigned int *y, i64 n, unsigned int v) { GRID_STRIDE(i, n) y[i] = v; }
+extern "C" __global__ void fill_b64(u64 *y, i64 n, u64 v) { GRID_STRIDE(i, n) y[i] = v; }
+
+// ------------------------------------------------------------------ random (org.jdnn.tensor.Generator)
+
+__device__ __forceinline__ u64 mix(u64 z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// Generator.uniform: (mix(seed + mix(index + 0x632BE59BD9B4E019)) >>> 11) * 2^-53
+__device__ __forceinline__ double uniform01(u64 seed, u64 index) {
+  return (double) (mix(seed + mix(index + 0x632BE59BD9B4E019ULL)) >> 11) * 0x1.0p-53;
+}
+
+// Generator.normal: Box-Muller on uniforms 2i and 2i+1.
+__device__ __forceinline__ double normal01(u64 seed, u64 index) {
+  double u1 = uniform01(seed, 2 * index);
+  double u2 = uniform01(seed, 2 * index + 1);
+  return sqrt(-2 * log1p(-u1)) * cos(2 * 3.141592653589793 * u2);
+}
+
+template <class T>
+__device__ void rand_uniform(T *y, i64 n, u64 seed, double low, double high) {
+  GRID_STRIDE(i, n) y[i] = (T) (low + (high - low) * uniform01(seed, (u64) i));
+}
+template <class T>
+__device__ void rand_normal(T *y, i64 n, u64 seed, double mean, double std) {
+  GRID_STRIDE(i, n) y[i] = (T) (mean + std * normal01(seed, (u64) i));
+}
+template <class T>
+__device__ void rand_bernoulli(T *y, i64 n, u64 seed, double p) {
+  GRID_STRIDE(i, n) y[i] = uniform01(seed, (u64) i) < p ? (T) 1 : (T) 0;
+}
+
+#define RANDOM(tn, T) \
+  extern "C" __global__ void rand_uniform_##tn(T *y, i64 n, u64 seed, double a, double b) { \
+    rand_uniform<T>(y, n, seed, a, b); } \
+  extern "C" __global__ void rand_normal_##tn(T *y, i64 n, u64 seed, double a, double b) { \
+    rand_normal<T>(y, n, seed, a, b); } \
+  extern "C" __global__ void rand_bernoulli_##tn(T *y, i64 n, u64 seed, double p) { \
+    rand_bernoulli<T>(y, n, seed, p); }
+RANDOM(f32, float)
+RANDOM(f64, double)
+
+// ------------------------------------------------------------------ element-wise
+
+// UnaryOp, in enum order: NEG EXP LOG SQRT ABS SIGN SQUARE RECIPROCAL
+__device__ __forceinline__ double unary_op(int op, double x) {
+  switch (op) {
+    case 0: return -x;
+    case 1: return exp(x);
+    case 2: return log(x);
+    case 3: return sqrt(x);
+    case 4: return fabs(x);
+    case 5: return x > 0 ? 1.0 : x < 0 ? -1.0 : x;  // Math.signum: keeps 0, -0 and NaN
+    case 6: return x * x;
+    default: return 1 / x;
+  }
+}
+
+// BinaryOp, in enum order: ADD SUB MUL DIV MAX MIN POW EQ NE LT LE GT GE; MAX and MIN propagate
+// NaN as Java's Math does; comparisons give 1 or 0 with IEEE semantics (NaN equals nothing).
+__device__ __forceinline__ double binary_op(int op, double a, double b) {
+  switch (op) {
+    case 0: return a + b;
+    case 1: return a - b;
+    case 2: return a * b;
+    case 3: return a / b;
+    case 4: return isnan(a) || isnan(b) ? nan("") : fmax(a, b);
+    case 5: return isnan(a) || isnan(b) ? nan("") : fmin(a, b);
+    case 6: return pow(a, b);
+    case 7: return a == b ? 1.0 : 0.0;
+    case 8: return a != b ? 1.0 : 0.0;
+    case 9: return a < b ? 1.0 : 0.0;
+    case 10: return a <= b ? 1.0 : 0.0;
+    case 11: return a > b ? 1.0 : 0.0;
+    default: return a >= b ? 1.0 : 0.0;
+  }
+}
+
+template <class T>
+__device__ void unary(int op, const T *x, T *y, i64 n) {
+  GRID_STRIDE(i, n) y[i] = (T) unary_op(op, (double) x[i]);
+}
+
+template <class T>
+__device__ void scalar(int op, const T *x, T *y, i64 n, double s) {
+  GRID_STRIDE(i, n) y[i] = (T) binary_op(op, (double) x[i], s);
+}
+
+// Broadcasting: the output's (collapsed) shape and each operand's element stride per axis, 0
+// where the operand is broadcast. Planned in Java by org.jdnn.cuda.BroadcastPlan.
+struct Bcast {
+  i64 rank;
+  i64 shape[MAXR];
+  i64 sa[MAXR];
+  i64 sb[MAXR];
+};
+
+template <class T>
+__device__ void binary(int op, const T *a, const T *b, T *y, i64 n, Bcast p) {
+  GRID_STRIDE(i, n) {
+    i64 rem = i, ia = 0, ib = 0;
+    for (int d = (int) p.rank - 1; d >= 0; d--) {
+      i64 c = rem % p.shape[d];
+      rem /= p.shape[d];
+      ia += c * p.sa[d];
+      ib += c * p.sb[d];
+    }
+    y[i] = (T) binary_op(op, (double) a[ia], (double) b[ib]);
+  }
+}
+
+#define ELEMENTWISE(tn, T) \
+  extern "C" __global__ void unary_##tn(int op, const T *x, T *y, i64 n) { unary<T>(op, x, y, n); } \
+  extern "C" __global__ void scalar_##tn(int op, const T *x, T *y, i64 n, double s) { scalar<T>(op, x, y, n, s); } \
+  extern "C" __global__ void binary_##tn(int op, const T *a, const T *b, T *y, i64 n, Bcast p) { \
+    binary<T>(op, a, b, y, n, p); }
+ELEMENTWISE(f32, float)
+ELEMENTWISE(f64, double)
+
+// ------------------------------------------------------------------ activations (reference formulas)
+
+// The alternative to cuDNN's activations (jdnn.cuda.activations=jdnn): NaiveBackend's formulas,
+// in double. Activation order: RELU SIGMOID TANH. ReLU keeps NaN; its derivative is 0 at 0, and
+// backward multiplies dy by the derivative exactly as the reference does (so 0 * inf is NaN).
+__device__ __forceinline__ double act(int a, double x) {
+  switch (a) {
+    case 0: return x > 0 || isnan(x) ? x : 0.0;
+    case 1: return 1 / (1 + exp(-x));
+    default: return tanh(x);
+  }
+}
+
+__device__ __forceinline__ double act_derivative(int a, double x, double y) {
+  switch (a) {
+    case 0: return x > 0 ? 1.0 : 0.0;
+    case 1: return y * (1 - y);
+    default: return 1 - y * y;
+  }
+}
+
+template <class T>
+__device__ void act_forward(int a, const T *x, T *y, i64 n) {
+  GRID_STRIDE(i, n) y[i] = (T) act(a, (double) x[i]);
+}
+
+template <class T>
+__device__ void act_backward(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) {
+  GRID_STRIDE(i, n) dx[i] = (T) ((double) dy[i] * act_derivative(a, (double) x[i], (double) y[i]));
+}
+
+#define ACTIVATIONS(tn, T) \
+  extern "C" __global__ void act_forward_##tn(int a, const T *x, T *y, i64 n) { act_forward<T>(a, x, y, n); } \
+  extern "C" __global__ void act_backward_##tn(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) { \
+    act_backward<T>(a, x, y, dy, dx, n); }
+ACTIVATIONS(f32, float)
+ACTIVATIONS(f64, double)
+
+// ------------------------------------------------------------------ reductions
+
+// Output element o has "kept" coordinates; its inputs run over the "reduced" coordinates. Both
+// lists give sizes and input strides (planned by org.jdnn.cuda.ReducePlan). One block per output;
+// each thread sums a strided share in double, then a tree in shared memory. Deterministic.
+struct Red {
+  i64 keptRank;
+  i64 kept[MAXR];
+  i64 keptStride[MAXR];
+  i64 redRank;
+  i64 red[MAXR];
+  i64 redStride[MAXR];
+  i64 redCount;
+  i64 outCount;
+};
+
+#define RED_THREADS 256
+
+__device__ __forceinline__ double max_nan(double a, double b) {
+  return isnan(a) ? a : (isnan(b) || b > a) ? b : a;
+}
+
+// op: 0 SUM, 1 MEAN, 2 MAX (ReduceOp order)
+template <class T>
+__device__ void reduce(int op, const T *x, T *y, Red p) {
+  __shared__ double part[RED_THREADS];
+  for (i64 o = blockIdx.x; o < p.outCount; o += gridDim.x) {
+    i64 rem = o, base = 0;
+    for (int d = (int) p.keptRank - 1; d >= 0; d--) {
+      base += (rem % p.kept[d]) * p.keptStride[d];
+      rem /= p.kept[d];
+    }
+    double acc = op == 2 ? -INFINITY : 0.0;
+    for (i64 r = threadIdx.x; r < p.redCount; r += blockDim.x) {
+      i64 rr = r, off = base;
+      for (int d = (int) p.redRank - 1; d >= 0; d--) {
+        off += (rr % p.red[d]) * p.redStride[d];
+        rr /= p.red[d];
+      }
+      double v = (double) x[off];
+      acc = op == 2 ? max_nan(acc, v) : acc + v;
+    }
+    part[threadIdx.x] = acc;
+    __syncthreads();
+    for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+      if (threadIdx.x < s) {
+        double a = part[threadIdx.x], b = part[threadIdx.x + s];
+        part[threadIdx.x] = op == 2 ? max_nan(a, b) : a + b;
+      }
+      __syncthreads();
+    }
+    if (threadIdx.x == 0) {
+      double r = part[0];
+      if (op == 1) r /= (double) p.redCount;
+      y[o] = (T) r;
+    }
+    __syncthreads();
+  }
+}
+
+// argmax along an axis of a tensor seen as (outer, len, inner): the first maximum; NaN counts as
+// the maximum, and the first NaN wins.
+template <class T>
+__device__ void argmax(const T *x, i64 *y, i64 outer, i64 len, i64 inner) {
+  GRID_STRIDE(i, outer * inner) {
+    i64 o = i / inner, in = i % inner;
+    const T *row = x + o * len * inner + in;
+    i64 best = 0;
+    double bv = (double) row[0];
+    for (i64 j = 1; j < len && !isnan(bv); j++) {
+      double v = (double) row[j * inner];
+      if (v > bv || isnan(v)) {
+        best = j;
+        bv = v;
+      }
+    }
+    y[i] = best;
+  }
+}
+
+#define REDUCTIONS(tn, T) \
+  extern "C" __global__ void reduce_##tn(int op, const T *x, T *y, Red p) { reduce<T>(op, x, y, p); } \
+  extern "C" __global__ void argmax_##tn(const T *x, i64 *y, i64 outer, i64 len, i64 inner) { \
+    argmax<T>(x, y, outer, len, inner); }
+REDUCTIONS(f32, float)
+REDUCTIONS(f64, double)
+
+// ------------------------------------------------------------------ one-hot
+
+template <class L, class T>
+__device__ void one_hot(const L *labels, T *y, i64 n, i64 classes) {
+  GRID_STRIDE(i, n * classes) {
+    i64 label = (i64) labels[i / classes];
+    y[i] = label == i % classes ? (T) 1 : (T) 0;
+  }
+}
+
+#define ONE_HOT(ln, L, tn, T) \
+  extern "C" __global__ void one_hot_##ln##_##tn(const L *labels, T *y, i64 n, i64 classes) { \
+    one_hot<L, T>(labels, y, n, classes); }
+ONE_HOT(i32, int, f32, float)
+ONE_HOT(i64, i64, f32, float)
+ONE_HOT(u8, u8, f32, float)
+ONE_HOT(i32, int, f64, double)
+ONE_HOT(i64, i64, f64, double)
+ONE_HOT(u8, u8, f64, double)
+
+// ------------------------------------------------------------------ pooling (reference semantics)
+
+// A pooling problem padded to 3 spatial axes (leading sizes 1), as NaiveBackend sees it.
+// mode: 0 MAX, 1 AVG_INCLUDE_PAD, 2 AVG_EXCLUDE_PAD (PoolGeometry.Mode order).
+struct Pool {
+  int mode;
+  int nc;
+  int in[3];
+  int out[3];
+  int k[3];
+  int s[3];
+  int p[3];
+  int d[3];
+};
+
+// The window of output (od, oh, ow) in plane nc: first maximum (NaN wins) or sum, and divisor.
+template <class T>
+__device__ void window(const Pool &g, const T *x, i64 nc, int od, int oh, int ow, i64 *argIdx, double *value,
+                       int *divisor) {
+  int start[3] = {od * g.s[0] - g.p[0], oh * g.s[1] - g.p[1], ow * g.s[2] - g.p[2]};
+  int padded = 1;
+  for (int a = 0; a < 3; a++) {
+    int end = min(start[a] + (g.k[a] - 1) * g.d[a] + 1, g.in[a] + g.p[a]);
+    padded *= end - start[a];
+  }
+  i64 plane = (i64) g.in[0] * g.in[1] * g.in[2];
+  int count = 0;
+  double best = -INFINITY, sum = 0;
+  i64 bestIdx = -1, firstIdx = -1;
+  bool done = false;
+  for (int kd = 0; kd < g.k[0] && !done; kd++) {
+    int id = start[0] + kd * g.d[0];
+    if (id < 0 || id >= g.in[0]) continue;
+    for (int kh = 0; kh < g.k[1] && !done; kh++) {
+      int ih = start[1] + kh * g.d[1];
+      if (ih < 0 || ih >= g.in[1]) continue;
+      for (int kw = 0; kw < g.k[2]; kw++) {
+        int iw = start[2] + kw * g.d[2];
+        if (iw < 0 || iw >= g.in[2]) continue;
+        i64 idx = nc * plane + ((i64) id * g.in[1] + ih) * g.in[2] + iw;
+        double v = (double) x[idx];
+        count++;
+        if (g.mode == 0) {
+          if (firstIdx < 0) firstIdx = idx;
+          if (v > best || isnan(v)) {
+            best = v;
+            bestIdx = idx;
+            if (isnan(v)) { done = true; break; }
+          }
+        } else {
+          sum += v;
+        }
+      }
+    }
+  }
+  if (bestIdx < 0) bestIdx = firstIdx;  // every value -infinity: the first one, as the reference
+  *argIdx = bestIdx;
+  *value = g.mode == 0 ? (count == 0 ? -INFINITY : (double) x[bestIdx]) : sum;
+  *divisor = g.mode == 1 ? padded : count;
+}
+
+template <class T>
+__device__ void pool_forward(Pool g, const T *x, T *y) {
+  i64 total = (i64) g.nc * g.out[0] * g.out[1] * g.out[2];
+  GRID_STRIDE(i, total) {
+    i64 r = i;
+    int ow = (int) (r % g.out[2]); r /= g.out[2];
+    int oh = (int) (r % g.out[1]); r /= g.out[1];
+    int od = (int) (r % g.out[0]); r /= g.out[0];
+    i64 arg;
+    double v;
+    int div;
+    window<T>(g, x, r, od, oh, ow, &arg, &v, &div);
+    y[i] = (T) (g.mode == 0 ? v : v / div);
+  }
+}
+
+// dx gathered per input element over the windows that contain it: no atomics, deterministic.
+template <class T>
+__device__ void pool_backward(Pool g, const T *x, const T *dy, T *dx) {
+  i64 total = (i64) g.nc * g.in[0] * g.in[1] * g.in[2];
+  GRID_STRIDE(i, total) {
+    i64 r = i;
+    int iw = (int) (r % g.in[2]); r /= g.in[2];
+    int ih = (int) (r % g.in[1]); r /= g.in[1];
+    int id = (int) (r % g.in[0]); r /= g.in[0];
+    i64 nc = r;
+    i64 outPlane = (i64) g.out[0] * g.out[1] * g.out[2];
+    double acc = 0;
+    for (int kd = 0; kd < g.k[0]; kd++) {
+      int td = id + g.p[0] - kd * g.d[0];
+      if (td < 0 || td % g.s[0] != 0 || td / g.s[0] >= g.out[0]) continue;
+      int od = td / g.s[0];
+      for (int kh = 0; kh < g.k[1]; kh++) {
+        int th = ih + g.p[1] - kh * g.d[1];
+        if (th < 0 || th % g.s[1] != 0 || th / g.s[1] >= g.out[1]) continue;
+        int oh = th / g.s[1];
+        for (int kw = 0; kw < g.k[2]; kw++) {
+          int tw = iw + g.p[2] - kw * g.d[2];
+          if (tw < 0 || tw % g.s[2] != 0 || tw / g.s[2] >= g.out[2]) continue;
+          int ow = tw / g.s[2];
+          i64 o = nc * outPlane + ((i64) od * g.out[1] + oh) * g.out[2] + ow;
+          i64 arg;
+          double v;
+          int div;
+          window<T>(g, x, nc, od, oh, ow, &arg, &v, &div);
+          if (g.mode == 0) {
+            if (arg == i) acc += (double) dy[o];
+          } else if (div > 0) {
+            acc += (double) dy[o] / div;
+          }
+        }
+      }
+    }
+    dx[i] = (T) acc;
+  }
+}
+
+#define POOLING(tn, T) \
+  extern "C" __global__ void pool_forward_##tn(Pool g, const T *x, T *y) { pool_forward<T>(g, x, y); } \
+  extern "C" __global__ void pool_backward_##tn(Pool g, const T *x, const T *dy, T *dx) { \
+    pool_backward<T>(g, x, dy, dx); }
+POOLING(f32, float)
+POOLING(f64, double)

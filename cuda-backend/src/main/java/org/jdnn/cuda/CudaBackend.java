@@ -1,0 +1,687 @@
+package org.jdnn.cuda;
+
+import org.jdnn.spi.Activation;
+import org.jdnn.spi.Backend;
+import org.jdnn.spi.BinaryOp;
+import org.jdnn.spi.ConvGeometry;
+import org.jdnn.spi.PoolGeometry;
+import org.jdnn.spi.ReduceOp;
+import org.jdnn.spi.Storage;
+import org.jdnn.spi.UnaryOp;
+import org.jdnn.tensor.DType;
+import org.jdnn.tensor.Device;
+import org.jdnn.tensor.Shape;
+import org.jdnn.tensor.Tensor;
+
+/**
+ * The SPI on one NVIDIA GPU: cuDNN for convolution, pooling (where its semantics are the
+ * reference's, see {@link PoolPlan}), activations and softmax; cuBLAS for GEMM; jdnn's own PTX
+ * kernels ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with
+ * broadcasting, reductions, argmax, one-hot and the pooling cases cuDNN does not cover. Memory
+ * comes from a {@link DeviceAllocator}.
+ *
+ * <p>Every argument is checked in Java before any native call: each tensor must live on this
+ * backend with the dtype the call needs, its window must lie inside its storage, and a host array
+ * must have the tensor's element type and enough room. A wrong argument is an exception naming the
+ * op, the argument and the expected value, never a native crash.
+ *
+ * <p>F32 is the compute type; F64 is accepted wherever cuDNN and cuBLAS have double versions and
+ * by every own kernel. Work is queued on the default stream; a copy to the host waits for it.
+ * {@code -Djdnn.cuda.syncAfterEachOp=true} synchronises after every op, so an asynchronous kernel
+ * error names the op that caused it.
+ */
+public final class CudaBackend implements Backend {
+  static final int THREADS = 256;
+
+  private final Device device;
+  private final Gpu gpu;
+  private final DeviceAllocator allocator;
+  private final String description;
+  private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
+  private final boolean cudnnActivations;
+
+  CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations) {
+    this.device = Device.cuda(index);
+    this.gpu = gpu;
+    this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
+    this.description = description;
+    this.cudnnActivations = cudnnActivations;
+  }
+
+  @Override
+  public Device device() {
+    return device;
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  /** The allocator's counters: allocated, reserved, peaks, cache hits. */
+  public DeviceAllocator.Stats memoryStats() {
+    return allocator.stats();
+  }
+
+  /** Returns every cached block to the driver. */
+  public void emptyCache() {
+    allocator.emptyCache();
+  }
+
+  /** The cuDNN convolution algorithm chosen for each shape so far. */
+  public java.util.Map<String, String> convolutionAlgorithms() {
+    return gpu.chosenAlgorithms();
+  }
+
+  /** Waits for all queued work; reports an asynchronous error. */
+  public void synchronize() {
+    gpu.synchronize("(explicit synchronize)");
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /** The device block of {@code t}, after checking it is ours, of {@code dtype} (or any if null), and in bounds. */
+  private CudaStorage storage(Tensor t, String op, String arg, DType dtype) {
+    Storage s = t.storage();
+    if (!(s instanceof CudaStorage cs) || cs.owner != this) {
+      throw new IllegalArgumentException(op + ": " + arg + " must be a tensor on " + device + "; received one on "
+          + t.device());
+    }
+    if (s.dtype() != t.dtype()) {
+      throw new IllegalStateException(op + ": " + arg + " has dtype " + t.dtype() + " but its storage holds "
+          + s.dtype());
+    }
+    if (dtype != null && t.dtype() != dtype) {
+      throw new IllegalArgumentException(op + ": " + arg + " must be " + dtype + "; received " + t.dtype());
+    }
+    long end = t.offset() + t.numel();
+    if (t.offset() < 0 || end > s.length() || end * t.dtype().bytes() > cs.block.bytes) {
+      throw new IllegalStateException(op + ": " + arg + " of shape " + t.shape() + " at offset " + t.offset()
+          + " does not fit its storage of " + s.length() + " elements");
+    }
+    return cs;
+  }
+
+  private static long off(Tensor t) {
+    return t.offset() * t.dtype().bytes();
+  }
+
+  private static long addr(CudaStorage s, Tensor t) {
+    return Gpu.address(s.block, off(t));
+  }
+
+  private static void sameNumel(String op, Tensor a, String an, Tensor b, String bn) {
+    if (a.numel() != b.numel()) {
+      throw new IllegalArgumentException(op + ": " + an + " " + a.shape() + " and " + bn + " " + b.shape()
+          + " must have the same number of elements");
+    }
+  }
+
+  /** cuDNN and the kernels read exactly the planned shape: anything else would read or write out of bounds. */
+  private static void shape(String op, String arg, Tensor t, Shape expected) {
+    if (!t.shape().equals(expected)) {
+      throw new IllegalArgumentException(op + ": " + arg + " must have shape " + expected + "; received " + t.shape());
+    }
+  }
+
+  private static DType floating(String op, Tensor t) {
+    if (t.dtype() != DType.F32 && t.dtype() != DType.F64) {
+      throw new UnsupportedOperationException("cuda " + op + ": dtype " + t.dtype() + " is not supported; F32 and F64 are");
+    }
+    return t.dtype();
+  }
+
+  private void launched(String op) {
+    if (syncEachOp) gpu.synchronize(op);
+  }
+
+  // ------------------------------------------------------------------ cuDNN operands
+
+  /**
+   * cuDNN's vectorised kernels assume 16-byte aligned tensors. A tensor at an odd offset in its
+   * storage (a slice, or the conformance suite's guarded views) is staged through an aligned
+   * temporary block: copied in for an input, copied back for an output. Everything runs on one
+   * stream, so a temporary is released as soon as the work using it is queued.
+   */
+  static final int CUDNN_ALIGNMENT = 16;
+
+  /** A cuDNN operand: a block and a byte offset into it. */
+  record Dev(DeviceAllocator.Block block, long off) {}
+
+  /** The operands of one cuDNN call and the temporaries and copies their alignment needed. */
+  private final class Staging implements AutoCloseable {
+    private final java.util.List<DeviceAllocator.Block> temps = new java.util.ArrayList<>();
+    private final java.util.List<Runnable> copyBack = new java.util.ArrayList<>();
+
+    Dev in(CudaStorage s, Tensor t) {
+      return stage(s, t, true, false);
+    }
+
+    Dev out(CudaStorage s, Tensor t) {
+      return stage(s, t, false, true);
+    }
+
+    private Dev stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
+      long bytes = t.numel() * t.dtype().bytes();
+      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
+      DeviceAllocator.Block tmp = allocator.allocate(bytes);
+      temps.add(tmp);
+      if (copyIn) gpu.copyOnDevice(s.block, off(t), tmp, 0, bytes);
+      if (copyOut) copyBack.add(() -> gpu.copyOnDevice(tmp, 0, s.block, off(t), bytes));
+      return new Dev(tmp, 0);
+    }
+
+    /** Copies staged outputs back; call after the cuDNN call succeeded. */
+    void finish() {
+      for (Runnable r : copyBack) r.run();
+    }
+
+    @Override
+    public void close() {
+      for (DeviceAllocator.Block b : temps) allocator.release(b);
+    }
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  @Override
+  public Storage allocate(DType dtype, long length) {
+    if (length < 0) throw new IllegalArgumentException("allocate: length must be >= 0; received " + length);
+    long bytes = Math.multiplyExact(length, dtype.bytes());
+    return new CudaStorage(this, dtype, length, allocator.allocate(Math.max(bytes, 1)), allocator);
+  }
+
+  private static Class<?> arrayType(DType t) {
+    switch (t) {
+      case F32: return float[].class;
+      case F64: return double[].class;
+      case I32: return int[].class;
+      case I64: return long[].class;
+      default: return byte[].class;
+    }
+  }
+
+  private static void checkArray(String op, Object array, DType dtype, long offset, long n) {
+    if (array == null || array.getClass() != arrayType(dtype)) {
+      throw new IllegalArgumentException(op + ": a " + dtype + " tensor needs a " + arrayType(dtype).getSimpleName()
+          + "; received " + (array == null ? "null" : array.getClass().getSimpleName()));
+    }
+    int len = java.lang.reflect.Array.getLength(array);
+    if (offset < 0 || offset + n > len) {
+      throw new IndexOutOfBoundsException(op + ": " + n + " elements at offset " + offset + " do not fit an array of "
+          + len);
+    }
+  }
+
+  @Override
+  public void copyFromHost(Object src, int srcOffset, Tensor dst) {
+    CudaStorage d = storage(dst, "copyFromHost", "dst", null);
+    long n = dst.numel();
+    checkArray("copyFromHost", src, dst.dtype(), srcOffset, n);
+    if (n == 0) return;
+    int b = dst.dtype().bytes();
+    gpu.copyToDevice(src, (long) srcOffset * b, d.block, off(dst), n * b);
+  }
+
+  @Override
+  public void copyToHost(Tensor src, Object dst, int dstOffset) {
+    CudaStorage s = storage(src, "copyToHost", "src", null);
+    long n = src.numel();
+    checkArray("copyToHost", dst, src.dtype(), dstOffset, n);
+    if (n == 0) return;
+    int b = src.dtype().bytes();
+    gpu.copyToHost(s.block, off(src), dst, (long) dstOffset * b, n * b);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    CudaStorage s = storage(src, "copy", "src", null);
+    CudaStorage d = storage(dst, "copy", "dst", null);
+    sameNumel("copy", src, "src", dst, "dst");
+    long n = dst.numel();
+    if (n == 0) return;
+    if (src.dtype() == dst.dtype()) {
+      gpu.copyOnDevice(s.block, off(src), d.block, off(dst), n * src.dtype().bytes());
+    } else {
+      gpu.launch(Kernels.convert(src.dtype(), dst.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(s, src),
+          addr(d, dst), n);
+    }
+    launched("copy");
+  }
+
+  @Override
+  public void fill(Tensor dst, double value) {
+    CudaStorage d = storage(dst, "fill", "dst", null);
+    long n = dst.numel();
+    if (n == 0) return;
+    int blocks = Kernels.blocks(n, THREADS);
+    // The bit pattern of the value as the reference stores it (Java's casts).
+    switch (dst.dtype()) {
+      case F32: gpu.launch("fill_b32", blocks, THREADS, addr(d, dst), n, Float.floatToRawIntBits((float) value)); break;
+      case F64: gpu.launch("fill_b64", blocks, THREADS, addr(d, dst), n, Double.doubleToRawLongBits(value)); break;
+      case I32: gpu.launch("fill_b32", blocks, THREADS, addr(d, dst), n, (int) value); break;
+      case I64: gpu.launch("fill_b64", blocks, THREADS, addr(d, dst), n, (long) value); break;
+      default: gpu.launch("fill_b8", blocks, THREADS, addr(d, dst), n, (byte) (long) value);
+    }
+    launched("fill");
+  }
+
+  private void random(String kind, Tensor dst, long seed, Object... params) {
+    CudaStorage d = storage(dst, "random " + kind, "dst", null);
+    String kernel = Kernels.floating("rand_" + kind, floating("random " + kind, dst), "random " + kind);
+    long n = dst.numel();
+    if (n == 0) return;
+    Object[] args = new Object[3 + params.length];
+    args[0] = addr(d, dst);
+    args[1] = n;
+    args[2] = seed;
+    System.arraycopy(params, 0, args, 3, params.length);
+    gpu.launch(kernel, Kernels.blocks(n, THREADS), THREADS, args);
+    launched("random " + kind);
+  }
+
+  @Override
+  public void randomUniform(Tensor dst, double low, double high, long seed) {
+    random("uniform", dst, seed, low, high);
+  }
+
+  @Override
+  public void randomNormal(Tensor dst, double mean, double std, long seed) {
+    random("normal", dst, seed, mean, std);
+  }
+
+  @Override
+  public void randomBernoulli(Tensor dst, double p, long seed) {
+    random("bernoulli", dst, seed, p);
+  }
+
+  // ------------------------------------------------------------------ gemm
+
+  @Override
+  public void gemm(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+    DType t = floating("gemm", c);
+    CudaStorage sa = storage(a, "gemm", "a", t);
+    CudaStorage sb = storage(b, "gemm", "b", t);
+    CudaStorage sc = storage(c, "gemm", "c", t);
+    checkGemmShapes(transA, transB, a, b, c);
+    GemmPlan p = GemmPlan.of(transA, transB, a.shape().toArray(), b.shape().toArray(), c.shape().toArray());
+    if (c.numel() == 0) return;
+    if (p.depth() == 0) { // an empty sum: c = beta c (BLAS semantics; beta = 0 ignores c's contents)
+      if (beta == 0) fill(c, 0);
+      else binaryScalar(BinaryOp.MUL, c, beta, c);
+      return;
+    }
+    gpu.gemm(p, t == DType.F64, alpha, sb.block, off(b), sa.block, off(a), beta, sc.block, off(c));
+    launched("gemm");
+  }
+
+  /** The SPI's gemm shapes: c (batch?, m, n), a (batch?, m, k) or transposed, b (batch?, k, n) or transposed. */
+  static void checkGemmShapes(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+    if (c.rank() != 2 && c.rank() != 3 || a.rank() != 2 && a.rank() != 3 || b.rank() != 2 && b.rank() != 3
+        || a.rank() > c.rank() || b.rank() > c.rank() || (c.rank() == 3 && a.rank() == 2 && b.rank() == 2)) {
+      throw new IllegalArgumentException("gemm: operands must be rank 2, or rank 3 with a batch in c; received a "
+          + a.shape() + ", b " + b.shape() + ", c " + c.shape());
+    }
+    int m = c.dim(-2);
+    int n = c.dim(-1);
+    int k = transA ? a.dim(-2) : a.dim(-1);
+    int batch = c.rank() == 3 ? c.dim(0) : 1;
+    Shape ea = withBatch(a.rank() == 3 ? batch : 0, transA ? k : m, transA ? m : k);
+    Shape eb = withBatch(b.rank() == 3 ? batch : 0, transB ? n : k, transB ? k : n);
+    shape("gemm", "a", a, ea);
+    shape("gemm", "b", b, eb);
+  }
+
+  private static Shape withBatch(int batch, int rows, int cols) {
+    return batch == 0 ? Shape.of(rows, cols) : Shape.of(batch, rows, cols);
+  }
+
+  // ------------------------------------------------------------------ convolution
+
+  private void conv(ConvDirection dir, ConvGeometry g, Tensor in1, String n1, Tensor in2, String n2, Tensor out,
+      String no) {
+    String op = "conv " + dir.name().toLowerCase().replace('_', '-');
+    DType t = floating(op, out);
+    CudaStorage s1 = storage(in1, op, n1, t);
+    CudaStorage s2 = storage(in2, op, n2, t);
+    CudaStorage so = storage(out, op, no, t);
+    Shape x = g.inputShape();
+    Shape w = g.weightShape();
+    Shape y = g.outputShape();
+    switch (dir) {
+      case FORWARD: shape(op, n1, in1, x); shape(op, n2, in2, w); shape(op, no, out, y); break;
+      case BACKWARD_DATA: shape(op, n1, in1, w); shape(op, n2, in2, y); shape(op, no, out, x); break;
+      default: shape(op, n1, in1, x); shape(op, n2, in2, y); shape(op, no, out, w);
+    }
+    if (out.numel() == 0) return;
+    try (Staging st = new Staging()) {
+      Dev a = st.in(s1, in1);
+      Dev b = st.in(s2, in2);
+      Dev o = st.out(so, out);
+      gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, a.block(), a.off(), b.block(), b.off(), o.block(), o.off(),
+          allocator);
+      st.finish();
+    }
+    launched(op);
+  }
+
+  @Override
+  public void convForward(ConvGeometry g, Tensor x, Tensor w, Tensor y) {
+    conv(ConvDirection.FORWARD, g, x, "x", w, "w", y, "y");
+  }
+
+  @Override
+  public void convBackwardData(ConvGeometry g, Tensor w, Tensor dy, Tensor dx) {
+    conv(ConvDirection.BACKWARD_DATA, g, w, "w", dy, "dy", dx, "dx");
+  }
+
+  @Override
+  public void convBackwardFilter(ConvGeometry g, Tensor x, Tensor dy, Tensor dw) {
+    conv(ConvDirection.BACKWARD_FILTER, g, x, "x", dy, "dy", dw, "dw");
+  }
+
+  // ------------------------------------------------------------------ pooling
+
+  @Override
+  public void pool(PoolGeometry g, Tensor x, Tensor y) {
+    DType t = floating("pool", y);
+    CudaStorage sx = storage(x, "pool", "x", t);
+    CudaStorage sy = storage(y, "pool", "y", t);
+    shape("pool", "x", x, g.inputShape());
+    shape("pool", "y", y, g.outputShape());
+    if (y.numel() == 0) return;
+    PoolPlan p = PoolPlan.of(g);
+    if (p.cudnnForward()) {
+      try (Staging st = new Staging()) {
+        Dev dx = st.in(sx, x);
+        Dev dy = st.out(sy, y);
+        gpu.pooling(p, t == DType.F64, dx.block(), dx.off(), dy.block(), dy.off(), null, 0, null, 0);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("pool_forward", t, "pool"), Kernels.blocks(y.numel(), THREADS), THREADS,
+          p.kernelParams(), addr(sx, x), addr(sy, y));
+    }
+    launched("pool");
+  }
+
+  @Override
+  public void poolBackward(PoolGeometry g, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("poolBackward", dx);
+    CudaStorage sx = storage(x, "poolBackward", "x", t);
+    CudaStorage sy = storage(y, "poolBackward", "y", t);
+    CudaStorage sdy = storage(dy, "poolBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "poolBackward", "dx", t);
+    shape("poolBackward", "x", x, g.inputShape());
+    shape("poolBackward", "y", y, g.outputShape());
+    shape("poolBackward", "dy", dy, g.outputShape());
+    shape("poolBackward", "dx", dx, g.inputShape());
+    if (dx.numel() == 0) return;
+    PoolPlan p = PoolPlan.of(g);
+    if (p.cudnnBackward()) {
+      try (Staging st = new Staging()) {
+        Dev a = st.in(sx, x);
+        Dev b = st.in(sy, y);
+        Dev c = st.in(sdy, dy);
+        Dev d = st.out(sdx, dx);
+        gpu.pooling(p, t == DType.F64, a.block(), a.off(), b.block(), b.off(), c.block(), c.off(), d.block(), d.off());
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("pool_backward", t, "poolBackward"), Kernels.blocks(dx.numel(), THREADS), THREADS,
+          p.kernelParams(), addr(sx, x), addr(sdy, dy), addr(sdx, dx));
+    }
+    launched("poolBackward");
+  }
+
+  // ------------------------------------------------------------------ activations and softmax
+
+  /** cudnnActivationMode_t of an SPI activation. */
+  static int cudnnMode(Activation a) {
+    switch (a.kind()) {
+      case SIGMOID: return 0;
+      case RELU: return 1;
+      case TANH: return 2;
+      default: throw unsupportedActivation(a);
+    }
+  }
+
+  /** The code of jdnn's own activation kernels: RELU 0, SIGMOID 1, TANH 2 (the CORE activations). */
+  static int kernelCode(Activation a) {
+    switch (a.kind()) {
+      case RELU: return 0;
+      case SIGMOID: return 1;
+      case TANH: return 2;
+      default: throw unsupportedActivation(a);
+    }
+  }
+
+  private static UnsupportedOperationException unsupportedActivation(Activation a) {
+    return new UnsupportedOperationException("activation " + a + " is not implemented by the CUDA backend (it lacks"
+        + " capability " + org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS + ")");
+  }
+
+  /** Elements per cuDNN call: a (1, 1, 1, n) tensor needs n below 2^31. */
+  static final long ACTIVATION_CHUNK = 1L << 30;
+
+  @Override
+  public void activation(Activation a, Tensor x, Tensor y) {
+    DType t = floating("activation", y);
+    CudaStorage sx = storage(x, "activation", "x", t);
+    CudaStorage sy = storage(y, "activation", "y", t);
+    sameNumel("activation", x, "x", y, "y");
+    long n = y.numel();
+    if (n == 0) return;
+    if (!cudnnActivations) {
+      gpu.launch(Kernels.floating("act_forward", t, "activation"), Kernels.blocks(n, THREADS), THREADS, kernelCode(a),
+          addr(sx, x), addr(sy, y), n);
+    } else {
+      try (Staging st = new Staging()) {
+        Dev dx = st.in(sx, x);
+        Dev dy = st.out(sy, y);
+        int b = t.bytes();
+        for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
+          int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
+          gpu.activation(cudnnMode(a), t == DType.F64, len, dx.block(), dx.off() + start * b, dy.block(),
+              dy.off() + start * b, null, 0, null, 0);
+        }
+        st.finish();
+      }
+    }
+    launched("activation");
+  }
+
+  @Override
+  public void activationBackward(Activation a, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("activationBackward", dx);
+    CudaStorage sx = storage(x, "activationBackward", "x", t);
+    CudaStorage sy = storage(y, "activationBackward", "y", t);
+    CudaStorage sdy = storage(dy, "activationBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "activationBackward", "dx", t);
+    sameNumel("activationBackward", x, "x", dx, "dx");
+    sameNumel("activationBackward", y, "y", dy, "dy");
+    sameNumel("activationBackward", x, "x", y, "y");
+    long n = dx.numel();
+    if (n == 0) return;
+    if (!cudnnActivations) {
+      gpu.launch(Kernels.floating("act_backward", t, "activationBackward"), Kernels.blocks(n, THREADS), THREADS,
+          kernelCode(a), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
+    } else {
+      try (Staging st = new Staging()) {
+        Dev px = st.in(sx, x);
+        Dev py = st.in(sy, y);
+        Dev pdy = st.in(sdy, dy);
+        Dev pdx = st.out(sdx, dx);
+        int b = t.bytes();
+        for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
+          int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
+          long o = start * b;
+          gpu.activation(cudnnMode(a), t == DType.F64, len, px.block(), px.off() + o, py.block(), py.off() + o,
+              pdy.block(), pdy.off() + o, pdx.block(), pdx.off() + o);
+        }
+        st.finish();
+      }
+    }
+    launched("activationBackward");
+  }
+
+  @Override
+  public void softmax(boolean log, int axis, Tensor x, Tensor y) {
+    DType t = floating("softmax", y);
+    CudaStorage sx = storage(x, "softmax", "x", t);
+    CudaStorage sy = storage(y, "softmax", "y", t);
+    shape("softmax", "y", y, x.shape());
+    checkAxis("softmax", axis, x);
+    if (y.numel() == 0) return;
+    try (Staging st = new Staging()) {
+      Dev px = st.in(sx, x);
+      Dev py = st.out(sy, y);
+      gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, px.block(), px.off(), py.block(), py.off(),
+          null, 0, null, 0);
+      st.finish();
+    }
+    launched("softmax");
+  }
+
+  @Override
+  public void softmaxBackward(boolean log, int axis, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("softmaxBackward", dx);
+    CudaStorage sy = storage(y, "softmaxBackward", "y", t);
+    CudaStorage sdy = storage(dy, "softmaxBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "softmaxBackward", "dx", t);
+    shape("softmaxBackward", "dy", dy, y.shape());
+    shape("softmaxBackward", "dx", dx, y.shape());
+    checkAxis("softmaxBackward", axis, y);
+    if (dx.numel() == 0) return;
+    try (Staging st = new Staging()) {
+      Dev py = st.in(sy, y);
+      Dev pdy = st.in(sdy, dy);
+      Dev pdx = st.out(sdx, dx);
+      gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, py.block(), py.off(), pdy.block(),
+          pdy.off(), pdx.block(), pdx.off());
+      st.finish();
+    }
+    launched("softmaxBackward");
+  }
+
+  // ------------------------------------------------------------------ element-wise and reductions
+
+  private static void checkAxis(String op, int axis, Tensor t) {
+    if (axis < 0 || axis >= t.rank()) {
+      throw new IllegalArgumentException(op + ": axis must be in [0, " + t.rank() + ") for " + t.shape() + "; received "
+          + axis);
+    }
+  }
+
+  @Override
+  public void unary(UnaryOp op, Tensor x, Tensor y) {
+    DType t = floating("unary " + op, y);
+    CudaStorage sx = storage(x, "unary " + op, "x", t);
+    CudaStorage sy = storage(y, "unary " + op, "y", t);
+    sameNumel("unary " + op, x, "x", y, "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("unary", t, "unary"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(), addr(sx, x),
+        addr(sy, y), n);
+    launched("unary " + op);
+  }
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+    DType t = floating("binary " + op, out);
+    CudaStorage sa = storage(a, "binary " + op, "a", t);
+    CudaStorage sb = storage(b, "binary " + op, "b", t);
+    CudaStorage so = storage(out, "binary " + op, "out", t);
+    if (!Shape.broadcast(a.shape(), b.shape()).equals(out.shape())) {
+      throw new IllegalArgumentException("binary " + op + ": out must have the broadcast shape "
+          + Shape.broadcast(a.shape(), b.shape()) + "; received " + out.shape());
+    }
+    long n = out.numel();
+    if (n == 0) return;
+    BroadcastPlan p = BroadcastPlan.of(out.shape(), a.shape(), b.shape());
+    gpu.launch(Kernels.floating("binary", t, "binary"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
+        addr(sa, a), addr(sb, b), addr(so, out), n, p.kernelStruct());
+    launched("binary " + op);
+  }
+
+  @Override
+  public void binaryScalar(BinaryOp op, Tensor a, double s, Tensor out) {
+    DType t = floating("binaryScalar " + op, out);
+    CudaStorage sa = storage(a, "binaryScalar " + op, "a", t);
+    CudaStorage so = storage(out, "binaryScalar " + op, "out", t);
+    sameNumel("binaryScalar " + op, a, "a", out, "out");
+    long n = out.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("scalar", t, "binaryScalar"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
+        addr(sa, a), addr(so, out), n, s);
+    launched("binaryScalar " + op);
+  }
+
+  @Override
+  public void reduce(ReduceOp op, Tensor x, int[] axes, Tensor out) {
+    DType t = floating("reduce " + op, out);
+    CudaStorage sx = storage(x, "reduce " + op, "x", t);
+    CudaStorage so = storage(out, "reduce " + op, "out", t);
+    for (int ax : axes) {
+      if (ax < 0 || ax >= x.rank()) {
+        throw new IllegalArgumentException("reduce " + op + ": axis " + ax + " is out of range for " + x.shape());
+      }
+    }
+    ReducePlan p = ReducePlan.of(x.shape(), axes);
+    if (p.outCount() != out.numel()) {
+      throw new IllegalArgumentException("reduce " + op + ": out " + out.shape() + " must have " + p.outCount()
+          + " elements for " + x.shape() + " over axes " + java.util.Arrays.toString(axes));
+    }
+    if (out.numel() == 0) return;
+    if (p.redCount() == 0) { // reducing an empty axis: the reference's empty sum, mean and max
+      fill(out, op == ReduceOp.SUM ? 0 : op == ReduceOp.MEAN ? Double.NaN : Double.NEGATIVE_INFINITY);
+      return;
+    }
+    int blocks = (int) Math.min(p.outCount(), 1L << 20);
+    gpu.launch(Kernels.floating("reduce", t, "reduce"), blocks, THREADS, op.ordinal(), addr(sx, x), addr(so, out),
+        p.kernelStruct());
+    launched("reduce " + op);
+  }
+
+  @Override
+  public void argmax(Tensor x, int axis, Tensor out) {
+    DType t = floating("argmax", x);
+    CudaStorage sx = storage(x, "argmax", "x", t);
+    CudaStorage so = storage(out, "argmax", "out", DType.I64);
+    Shape s = x.shape();
+    if (axis < 0 || axis >= s.rank()) {
+      throw new IllegalArgumentException("argmax: axis " + axis + " is out of range for " + s);
+    }
+    long outer = s.numel(0, axis);
+    long inner = s.numel(axis + 1, s.rank());
+    long len = s.dim(axis);
+    if (outer * inner != out.numel()) {
+      throw new IllegalArgumentException("argmax: out " + out.shape() + " must have " + outer * inner + " elements");
+    }
+    if (out.numel() == 0) return;
+    if (len == 0) throw new IllegalArgumentException("argmax: axis " + axis + " of " + s + " is empty");
+    gpu.launch(Kernels.floating("argmax", t, "argmax"), Kernels.blocks(out.numel(), THREADS), THREADS, addr(sx, x),
+        addr(so, out), outer, len, inner);
+    launched("argmax");
+  }
+
+  @Override
+  public void oneHot(Tensor labels, Tensor out) {
+    DType lt = labels.dtype();
+    if (lt != DType.I32 && lt != DType.I64 && lt != DType.U8) {
+      throw new IllegalArgumentException("oneHot: labels must be I32, I64 or U8; received " + lt);
+    }
+    DType t = floating("oneHot", out);
+    CudaStorage sl = storage(labels, "oneHot", "labels", lt);
+    CudaStorage so = storage(out, "oneHot", "out", t);
+    long classes = out.rank() == 0 ? 0 : out.dim(-1);
+    if (labels.numel() * classes != out.numel()) {
+      throw new IllegalArgumentException("oneHot: out " + out.shape() + " must be labels " + labels.shape()
+          + " plus a classes axis");
+    }
+    if (out.numel() == 0) return;
+    gpu.launch("one_hot_" + Kernels.suffix(lt) + "_" + Kernels.suffix(t), Kernels.blocks(out.numel(), THREADS),
+        THREADS, addr(sl, labels), addr(so, out), labels.numel(), classes);
+    launched("oneHot");
+  }
+}
