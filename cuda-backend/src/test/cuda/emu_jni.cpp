@@ -1,6 +1,7 @@
 // JNI library for org.jdnn.cuda.EmulatedGpu: jdnn_kernels.cu compiled for the host (see emu.h),
 // each kernel callable by name with a parameter buffer laid out as CUDA lays out kernel
-// parameters (each argument at its natural alignment), plus raw memory helpers. Tests only.
+// parameters (each argument at its natural alignment) on a grid of blocks x threads, plus raw
+// memory helpers. Tests only.
 #include "emu.h"
 #include "../../main/cuda/jdnn_kernels.cu"
 
@@ -43,7 +44,8 @@ static const std::map<std::string, Launcher> &kernels() {
 }
 
 extern "C" JNIEXPORT jboolean JNICALL Java_org_jdnn_cuda_EmulatedGpu_launch0(JNIEnv *env, jclass, jstring name,
-                                                                            jbyteArray params) {
+                                                                            jbyteArray params, jint blocks,
+                                                                            jint threads) {
   const char *n = env->GetStringUTFChars(name, nullptr);
   std::string k(n);
   env->ReleaseStringUTFChars(name, n);
@@ -52,7 +54,9 @@ extern "C" JNIEXPORT jboolean JNICALL Java_org_jdnn_cuda_EmulatedGpu_launch0(JNI
   jsize len = env->GetArrayLength(params);
   std::string buf((size_t) len + 64, '\0');
   env->GetByteArrayRegion(params, 0, len, reinterpret_cast<jbyte *>(&buf[0]));
-  it->second(buf.data());
+  Launcher run = it->second;
+  const char *args = buf.data();
+  jdnn_emu_run((unsigned) blocks, (unsigned) threads, [run, args] { run(args); });
   return JNI_TRUE;
 }
 

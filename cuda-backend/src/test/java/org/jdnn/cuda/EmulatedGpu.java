@@ -23,8 +23,9 @@ import org.jdnn.tensor.Tensor;
  * A GPU emulated on the CPU, for running the real {@link CudaBackend} through the conformance and
  * golden suites in CI: device memory is native memory (direct buffers, 256-byte aligned like
  * cuMemAlloc's), jdnn's kernels are the real {@code jdnn_kernels.cu} compiled for the host and
- * called through JNI with CUDA's parameter layout (one block of one thread, see
- * {@code src/test/cuda/emu.h}), and what cuBLAS and cuDNN would compute is computed from the
+ * called through JNI with CUDA's parameter layout (on a grid of up to {@link #MAX_BLOCKS} blocks
+ * of up to {@link #MAX_THREADS} real threads, see {@code src/test/cuda/emu.h}), and what cuBLAS
+ * and cuDNN would compute is computed from the
  * backend's plans by {@link GemmPlan#referenceColumnMajor} and {@link NaiveBackend} on the
  * dimensions the plans give cuDNN. So everything but NVIDIA's libraries and the hardware is the
  * code that runs on a GPU: the backend's validation, planning, staging and argument marshalling,
@@ -33,7 +34,16 @@ import org.jdnn.tensor.Tensor;
 final class EmulatedGpu implements Gpu {
   private static volatile boolean loaded;
 
-  static native boolean launch0(String kernel, byte[] params);
+  static native boolean launch0(String kernel, byte[] params, int blocks, int threads);
+
+  /**
+   * The grid the emulator runs a launch on: at most this many blocks (in turn) of at most this
+   * many threads (real threads, together). Every kernel is written for any grid (grid-stride and
+   * block-stride loops), so a smaller grid computes the same result; more than one block and
+   * thread exercises the index arithmetic and the block-wide trees with their barriers.
+   */
+  static final int MAX_BLOCKS = 2;
+  static final int MAX_THREADS = 8;
 
   static native int kernelCount0();
 
@@ -48,7 +58,7 @@ final class EmulatedGpu implements Gpu {
       Path javaHome = Path.of(System.getProperty("java.home"));
       Path include = javaHome.resolve("include");
       if (!Files.isDirectory(include)) include = javaHome.getParent().resolve("include");
-      Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-shared", "-fPIC",
+      Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-shared", "-fPIC", "-pthread",
           "-I" + include, "-I" + include.resolve("linux"), "-o", lib.toString(),
           Path.of("src/test/cuda/emu_jni.cpp").toAbsolutePath().toString()).redirectErrorStream(true).start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -162,7 +172,13 @@ final class EmulatedGpu implements Gpu {
 
   @Override
   public void launch(String kernel, int blocks, int threads, Object... args) {
-    if (!launch0(kernel, pack(args))) throw new IllegalArgumentException("the emulator has no kernel " + kernel);
+    if (blocks < 1 || threads < 1 || threads > 1024) {
+      throw new IllegalArgumentException(kernel + ": a CUDA launch needs 1 to 1024 threads and at least one block; received "
+          + blocks + " x " + threads);
+    }
+    if (!launch0(kernel, pack(args), Math.min(blocks, MAX_BLOCKS), Math.min(threads, MAX_THREADS))) {
+      throw new IllegalArgumentException("the emulator has no kernel " + kernel);
+    }
   }
 
   @Override

@@ -48,7 +48,7 @@ class KernelEmulationTest {
   @BeforeAll
   static void compile(@TempDir Path dir) throws Exception {
     emu = dir.resolve("emu");
-    Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-o", emu.toString(),
+    Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-pthread", "-o", emu.toString(),
         Path.of("src/test/cuda/emu_main.cpp").toAbsolutePath().toString()).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(180, TimeUnit.SECONDS), "g++ timed out");
