@@ -206,39 +206,93 @@ ELEMENTWISE(f64, double)
 
 // ------------------------------------------------------------------ activations (reference formulas)
 
-// The alternative to cuDNN's activations (jdnn.cuda.activations=jdnn): NaiveBackend's formulas,
-// in double. Activation order: RELU SIGMOID TANH. ReLU keeps NaN; its derivative is 0 at 0, and
-// backward multiplies dy by the derivative exactly as the reference does (so 0 * inf is NaN).
-__device__ __forceinline__ double act(int a, double x) {
-  switch (a) {
-    case 0: return x > 0 || isnan(x) ? x : 0.0;
-    case 1: return 1 / (1 + exp(-x));
-    default: return tanh(x);
+// Every activation of the SPI by NaiveBackend's formulas, in double; the CORE ones (ReLU, sigmoid,
+// tanh) also by cuDNN unless jdnn.cuda.activations=jdnn. kind: Activation.Kind order, RELU RELU6
+// LEAKY_RELU ELU SELU SIGMOID TANH SOFTPLUS SOFTSIGN HARDTANH GELU; alpha and beta as the SPI's
+// descriptor stores them. ReLU keeps NaN, so do ReLU6 and hardtanh; derivatives at the kinks are
+// PyTorch's (0 at ReLU's 0 and at the ends of the clamps); backward multiplies dy by the
+// derivative exactly as the reference does (so 0 * inf is NaN). GELU is exact: x * Phi(x) with
+// Phi from erf, written as the reference writes it.
+#define ACT_RELU 0
+#define ACT_RELU6 1
+#define ACT_LEAKY_RELU 2
+#define ACT_ELU 3
+#define ACT_SELU 4
+#define ACT_SIGMOID 5
+#define ACT_TANH 6
+#define ACT_SOFTPLUS 7
+#define ACT_SOFTSIGN 8
+#define ACT_HARDTANH 9
+#define ACT_GELU 10
+
+__device__ __forceinline__ double normal_cdf(double x) { return 0.5 * (1 + erf(x / sqrt(2.0))); }
+
+__device__ __forceinline__ double normal_pdf(double x) {
+  return exp(-0.5 * x * x) / sqrt(2 * 3.141592653589793);
+}
+
+__device__ __forceinline__ double act(int kind, double alpha, double beta, double x) {
+  switch (kind) {
+    case ACT_RELU: return x > 0 || isnan(x) ? x : 0.0;
+    case ACT_RELU6:
+    case ACT_HARDTANH: {
+      double lo = kind == ACT_RELU6 ? 0.0 : alpha;
+      if (isnan(x)) return x;
+      double v = x < lo ? lo : x;
+      return v > beta ? beta : v;
+    }
+    case ACT_LEAKY_RELU: return x > 0 ? x : alpha * x;
+    case ACT_ELU: return x > 0 ? x : alpha * expm1(x);
+    case ACT_SELU: return beta * (x > 0 ? x : alpha * expm1(x));
+    case ACT_SIGMOID: return 1 / (1 + exp(-x));
+    case ACT_TANH: return tanh(x);
+    case ACT_SOFTPLUS: return alpha * x > beta ? x : log1p(exp(alpha * x)) / alpha;
+    case ACT_SOFTSIGN: return x / (1 + fabs(x));
+    default: return x * normal_cdf(x);  // ACT_GELU
   }
 }
 
-__device__ __forceinline__ double act_derivative(int a, double x, double y) {
-  switch (a) {
-    case 0: return x > 0 ? 1.0 : 0.0;
-    case 1: return y * (1 - y);
-    default: return 1 - y * y;
+__device__ __forceinline__ double act_derivative(int kind, double alpha, double beta, double x, double y) {
+  switch (kind) {
+    case ACT_RELU: return x > 0 ? 1.0 : 0.0;
+    case ACT_RELU6: return x > 0 && x < beta ? 1.0 : 0.0;
+    case ACT_HARDTANH: return x > alpha && x < beta ? 1.0 : 0.0;
+    case ACT_LEAKY_RELU: return x > 0 ? 1.0 : alpha;
+    case ACT_ELU: return x > 0 ? 1.0 : alpha * exp(x);
+    case ACT_SELU: return beta * (x > 0 ? 1.0 : alpha * exp(x));
+    case ACT_SIGMOID: return y * (1 - y);
+    case ACT_TANH: return 1 - y * y;
+    case ACT_SOFTPLUS: {
+      double z = alpha * x;
+      return z > beta ? 1.0 : 1 / (1 + exp(-z));
+    }
+    case ACT_SOFTSIGN: {
+      double d = 1 + fabs(x);
+      return 1 / (d * d);
+    }
+    default: return normal_cdf(x) + x * normal_pdf(x);  // ACT_GELU
   }
 }
 
 template <class T>
-__device__ void act_forward(int a, const T *x, T *y, i64 n) {
-  GRID_STRIDE(i, n) y[i] = (T) act(a, (double) x[i]);
+__device__ void act_forward(int kind, double alpha, double beta, const T *x, T *y, i64 n) {
+  GRID_STRIDE(i, n) y[i] = (T) act(kind, alpha, beta, (double) x[i]);
 }
 
 template <class T>
-__device__ void act_backward(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) {
-  GRID_STRIDE(i, n) dx[i] = (T) ((double) dy[i] * act_derivative(a, (double) x[i], (double) y[i]));
+__device__ void act_backward(int kind, double alpha, double beta, const T *x, const T *y, const T *dy, T *dx,
+                             i64 n) {
+  GRID_STRIDE(i, n) {
+    dx[i] = (T) ((double) dy[i] * act_derivative(kind, alpha, beta, (double) x[i], (double) y[i]));
+  }
 }
 
 #define ACTIVATIONS(tn, T) \
-  extern "C" __global__ void act_forward_##tn(int a, const T *x, T *y, i64 n) { act_forward<T>(a, x, y, n); } \
-  extern "C" __global__ void act_backward_##tn(int a, const T *x, const T *y, const T *dy, T *dx, i64 n) { \
-    act_backward<T>(a, x, y, dy, dx, n); }
+  extern "C" __global__ void act_forward_##tn(int kind, double alpha, double beta, const T *x, T *y, i64 n) { \
+    act_forward<T>(kind, alpha, beta, x, y, n); } \
+  extern "C" __global__ void act_backward_##tn(int kind, double alpha, double beta, const T *x, const T *y, \
+                                               const T *dy, T *dx, i64 n) { \
+    act_backward<T>(kind, alpha, beta, x, y, dy, dx, n); }
 ACTIVATIONS(f32, float)
 ACTIVATIONS(f64, double)
 

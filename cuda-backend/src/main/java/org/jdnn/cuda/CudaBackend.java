@@ -58,6 +58,15 @@ public final class CudaBackend implements Backend {
     return description;
   }
 
+  /**
+   * The groups this backend implements, each declared once its implementation passed the
+   * conformance and golden suites on the emulated GPU (see docs/cuda.md).
+   */
+  @Override
+  public java.util.Set<org.jdnn.spi.Capability> capabilities() {
+    return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS);
+  }
+
   /** The allocator's counters: allocated, reserved, peaks, cache hits. */
   public DeviceAllocator.Stats memoryStats() {
     return allocator.stats();
@@ -436,29 +445,28 @@ public final class CudaBackend implements Backend {
 
   // ------------------------------------------------------------------ activations and softmax
 
-  /** cudnnActivationMode_t of an SPI activation. */
+  /** Whether cuDNN computes this activation: ReLU, sigmoid and tanh, unless {@code jdnn.cuda.activations=jdnn}. */
+  private boolean byCudnn(Activation a) {
+    return cudnnActivations && isCoreActivation(a);
+  }
+
+  static boolean isCoreActivation(Activation a) {
+    return a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.SIGMOID || a.kind() == Activation.Kind.TANH;
+  }
+
+  /** cudnnActivationMode_t of a CORE activation. */
   static int cudnnMode(Activation a) {
     switch (a.kind()) {
       case SIGMOID: return 0;
       case RELU: return 1;
       case TANH: return 2;
-      default: throw unsupportedActivation(a);
+      default: throw new IllegalArgumentException("cuDNN computes only ReLU, sigmoid and tanh for jdnn; received " + a);
     }
   }
 
-  /** The code of jdnn's own activation kernels: RELU 0, SIGMOID 1, TANH 2 (the CORE activations). */
+  /** The code of jdnn's own activation kernels: the kind's ordinal in {@link Activation.Kind} (the kernels' ACT_*). */
   static int kernelCode(Activation a) {
-    switch (a.kind()) {
-      case RELU: return 0;
-      case SIGMOID: return 1;
-      case TANH: return 2;
-      default: throw unsupportedActivation(a);
-    }
-  }
-
-  private static UnsupportedOperationException unsupportedActivation(Activation a) {
-    return new UnsupportedOperationException("activation " + a + " is not implemented by the CUDA backend (it lacks"
-        + " capability " + org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS + ")");
+    return a.kind().ordinal();
   }
 
   /** Elements per cuDNN call: a (1, 1, 1, n) tensor needs n below 2^31. */
@@ -472,9 +480,9 @@ public final class CudaBackend implements Backend {
     sameNumel("activation", x, "x", y, "y");
     long n = y.numel();
     if (n == 0) return;
-    if (!cudnnActivations) {
+    if (!byCudnn(a)) {
       gpu.launch(Kernels.floating("act_forward", t, "activation"), Kernels.blocks(n, THREADS), THREADS, kernelCode(a),
-          addr(sx, x), addr(sy, y), n);
+          a.alpha(), a.beta(), addr(sx, x), addr(sy, y), n);
     } else {
       try (Staging st = new Staging()) {
         Dev dx = st.in(sx, x);
@@ -503,9 +511,9 @@ public final class CudaBackend implements Backend {
     sameNumel("activationBackward", x, "x", y, "y");
     long n = dx.numel();
     if (n == 0) return;
-    if (!cudnnActivations) {
+    if (!byCudnn(a)) {
       gpu.launch(Kernels.floating("act_backward", t, "activationBackward"), Kernels.blocks(n, THREADS), THREADS,
-          kernelCode(a), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
+          kernelCode(a), a.alpha(), a.beta(), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
     } else {
       try (Staging st = new Staging()) {
         Dev px = st.in(sx, x);

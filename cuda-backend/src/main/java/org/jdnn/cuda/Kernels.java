@@ -40,8 +40,8 @@ public final class Kernels {
       m.put("argmax_" + t, 5);
       m.put("pool_forward_" + t, 3);
       m.put("pool_backward_" + t, 4);
-      m.put("act_forward_" + t, 4);
-      m.put("act_backward_" + t, 6);
+      m.put("act_forward_" + t, 6);
+      m.put("act_backward_" + t, 8);
       for (String l : new String[] {"i32", "i64", "u8"}) m.put("one_hot_" + l + "_" + t, 4);
     }
     ENTRIES = java.util.Collections.unmodifiableMap(m);

@@ -306,9 +306,12 @@ class CudaBackendOnFakeGpuTest {
         be.poolBackward(pg, x, y, g(pg.outputShape(), DType.F32), g(pg.inputShape(), DType.F32));
       }
     }
-    for (Activation a : java.util.List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH)) {
-      be.activation(a, g(2, 3, 5), g(2, 3, 5));
-      be.activationBackward(a, g(2, 3, 5), g(2, 3, 5), g(2, 3, 5), g(2, 3, 5));
+    for (Activation a : Activation.examples()) {
+      for (DType d : new DType[] {DType.F32, DType.F64}) {
+        be.activation(a, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d));
+        be.activationBackward(a, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d),
+            g(Shape.of(2, 3, 5), d));
+      }
     }
     for (boolean log : new boolean[] {false, true}) {
       be.softmax(log, 1, g(2, 3, 5), g(2, 3, 5));
@@ -335,7 +338,10 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(3 + 2, count("cudnn pooling"));
     assertEquals(3, count("launch pool_forward_f32"));
     assertEquals(1 + 3, count("launch pool_backward_f32"));
-    assertEquals(6, count("cudnn activation"));
+    assertEquals(2 * 2 * 3, count("cudnn activation"), "ReLU, sigmoid and tanh by cuDNN, F32 and F64");
+    int extended = Activation.examples().size() - 3;
+    assertEquals(extended, count("launch act_forward_f32"), "the other kinds by the kernels");
+    assertEquals(extended, count("launch act_backward_f64"));
     assertEquals(4, count("cudnn softmax"));
     assertTrue(count("DtoD") > 5, "unaligned cuDNN operands were staged through aligned blocks");
   }
