@@ -527,3 +527,224 @@ __device__ void pool_backward(Pool g, const T *x, const T *dy, T *dx) {
     pool_backward<T>(g, x, dy, dx); }
 POOLING(f32, float)
 POOLING(f64, double)
+
+// ------------------------------------------------------------------ data movement (Capability.DATA_MOVEMENT)
+
+// Copies move bit patterns, so one kernel per element width serves every dtype: b8 (U8), b32 (F32,
+// I32) and b64 (F64, I64). Each output element is written by exactly one thread.
+typedef unsigned int u32;
+
+// permute: the output's (merged) shape and, per output axis, the input's element stride. Planned
+// in Java by org.jdnn.cuda.PermutePlan.
+struct Perm {
+  i64 rank;
+  i64 shape[MAXR];
+  i64 stride[MAXR];
+};
+
+template <class T>
+__device__ void permute(const T *x, T *y, i64 n, Perm p) {
+  GRID_STRIDE(i, n) {
+    i64 rem = i, src = 0;
+    for (int d = (int) p.rank - 1; d >= 0; d--) {
+      src += (rem % p.shape[d]) * p.stride[d];
+      rem /= p.shape[d];
+    }
+    y[i] = x[src];
+  }
+}
+
+// A window of a tensor seen as (outer, len, inner): dst[o, dstStart + j, :] = src[o, srcStart + j, :]
+// for j < len. narrow: src is the big tensor; narrowAssign: dst is, and the rest of it is kept.
+template <class T>
+__device__ void copy_window(const T *src, T *dst, i64 outer, i64 len, i64 inner, i64 srcLen, i64 srcStart,
+                            i64 dstLen, i64 dstStart) {
+  GRID_STRIDE(i, outer * len * inner) {
+    i64 in = i % inner, r = i / inner;
+    i64 j = r % len, o = r / len;
+    dst[(o * dstLen + dstStart + j) * inner + in] = src[(o * srcLen + srcStart + j) * inner + in];
+  }
+}
+
+// where: y = cond != 0 ? a : b under broadcasting of all three (cond is operand 0, a 1, b 2).
+// The unselected operand is never read, so a NaN in it cannot leak. condKind: 0 U8, 1 I32, 2 I64,
+// 3 F32, 4 F64; a floating cond is nonzero unless it is +-0 (NaN counts as nonzero), as the
+// reference's cond != 0.
+struct Bcast3 {
+  i64 rank;
+  i64 shape[MAXR];
+  i64 s0[MAXR];
+  i64 s1[MAXR];
+  i64 s2[MAXR];
+};
+
+__device__ __forceinline__ bool nonzero(int kind, const void *cond, i64 i) {
+  switch (kind) {
+    case 0: return ((const u8 *) cond)[i] != 0;
+    case 1: return ((const int *) cond)[i] != 0;
+    case 2: return ((const i64 *) cond)[i] != 0;
+    case 3: return ((const float *) cond)[i] != 0;
+    default: return ((const double *) cond)[i] != 0;
+  }
+}
+
+template <class T>
+__device__ void where(int condKind, const void *cond, const T *a, const T *b, T *y, i64 n, Bcast3 p) {
+  GRID_STRIDE(i, n) {
+    i64 rem = i, ic = 0, ia = 0, ib = 0;
+    for (int d = (int) p.rank - 1; d >= 0; d--) {
+      i64 c = rem % p.shape[d];
+      rem /= p.shape[d];
+      ic += c * p.s0[d];
+      ia += c * p.s1[d];
+      ib += c * p.s2[d];
+    }
+    y[i] = nonzero(condKind, cond, ic) ? a[ia] : b[ib];
+  }
+}
+
+#define MOVEMENT(bn, T) \
+  extern "C" __global__ void permute_##bn(const T *x, T *y, i64 n, Perm p) { permute<T>(x, y, n, p); } \
+  extern "C" __global__ void window_##bn(const T *src, T *dst, i64 outer, i64 len, i64 inner, i64 srcLen, \
+                                         i64 srcStart, i64 dstLen, i64 dstStart) { \
+    copy_window<T>(src, dst, outer, len, inner, srcLen, srcStart, dstLen, dstStart); } \
+  extern "C" __global__ void where_##bn(int condKind, const void *cond, const T *a, const T *b, T *y, i64 n, \
+                                        Bcast3 p) { \
+    where<T>(condKind, cond, a, b, y, n, p); }
+MOVEMENT(b8, u8)
+MOVEMENT(b32, u32)
+MOVEMENT(b64, u64)
+
+// ------------------------------------------------------------------ padding (Capability.PADDING)
+
+// pad of the last k axes of a tensor seen as (outer, in[0], ..., in[k-1]); planned in Java by
+// org.jdnn.cuda.PadPlan, which also checks what each mode needs (reflect: pad < size; circular:
+// pad <= size; replicate and circular: size > 0). mode: PadMode order, CONSTANT REFLECT REPLICATE
+// CIRCULAR.
+struct Pad {
+  i64 k;
+  i64 outer;
+  i64 in[MAXR];
+  i64 out[MAXR];
+  i64 before[MAXR];
+  i64 after[MAXR];
+};
+
+// The input coordinate that output coordinate u (relative to the input's start) copies, or -1 for
+// the constant: NaiveBackend.padSource.
+__device__ __forceinline__ i64 pad_source(int mode, i64 u, i64 size) {
+  if (u >= 0 && u < size) return u;
+  switch (mode) {
+    case 0: return -1;
+    case 1: return u < 0 ? -u : 2 * (size - 1) - u;
+    case 2: return u < 0 ? 0 : size - 1;
+    default: return ((u % size) + size) % size;
+  }
+}
+
+// Forward, one thread per output element; value is the constant's bit pattern in T.
+template <class T>
+__device__ void pad_forward(int mode, const T *x, T *y, i64 n, T value, Pad p) {
+  GRID_STRIDE(i, n) {
+    i64 rem = i, src = 0, stride = 1;
+    bool constant = false;
+    for (int a = (int) p.k - 1; a >= 0; a--) {
+      i64 c = pad_source(mode, rem % p.out[a] - p.before[a], p.in[a]);
+      rem /= p.out[a];
+      if (c < 0) constant = true;
+      src += c * stride;
+      stride *= p.in[a];
+    }
+    y[i] = constant ? value : x[rem * stride + src];
+  }
+}
+
+// The output coordinates (relative to the input's start, u = o - before) whose source along one
+// axis is c, in increasing order: an optional point p0, the range [lo, hi), an optional point p1.
+// These are all of them given the checks above: reflect mirrors once (-c in front, 2(size-1) - c
+// behind), circular wraps at most once (c - size, c + size), replicate's edges own the whole pad.
+struct PadSources {
+  i64 p0, lo, hi, p1;
+  bool has0, has1;
+};
+
+__device__ __forceinline__ PadSources pad_sources(int mode, i64 c, i64 size, i64 before, i64 after) {
+  PadSources s = {0, c, c + 1, 0, false, false};
+  switch (mode) {
+    case 1:  // REFLECT
+      s.has0 = c >= 1 && c <= before;
+      s.p0 = -c;
+      s.p1 = 2 * (size - 1) - c;
+      s.has1 = c <= size - 2 && s.p1 < size + after;
+      break;
+    case 2:  // REPLICATE
+      if (c == 0) s.lo = -before;
+      if (c == size - 1) s.hi = size + after;
+      break;
+    case 3:  // CIRCULAR
+      s.p0 = c - size;
+      s.has0 = s.p0 >= -before;
+      s.p1 = c + size;
+      s.has1 = s.p1 < size + after;
+      break;
+    default:  // CONSTANT: the copy only
+      break;
+  }
+  return s;
+}
+
+__device__ __forceinline__ i64 pad_count(const PadSources &s) {
+  return (s.has0 ? 1 : 0) + (s.hi - s.lo) + (s.has1 ? 1 : 0);
+}
+
+__device__ __forceinline__ i64 pad_nth(const PadSources &s, i64 j) {
+  if (s.has0) {
+    if (j == 0) return s.p0;
+    j--;
+  }
+  return j < s.hi - s.lo ? s.lo + j : s.p1;
+}
+
+// Backward as a gather, one thread per input element: the sum of dy over every output element
+// that copied it, visited in increasing output order (the reference's order), in double. No
+// atomics: deterministic.
+template <class T>
+__device__ void pad_backward(int mode, const T *dy, T *dx, i64 n, Pad p) {
+  GRID_STRIDE(i, n) {
+    PadSources s[MAXR];
+    i64 cnt[MAXR], idx[MAXR];
+    i64 rem = i, total = 1;
+    for (int a = (int) p.k - 1; a >= 0; a--) {
+      i64 c = rem % p.in[a];
+      rem /= p.in[a];
+      s[a] = pad_sources(mode, c, p.in[a], p.before[a], p.after[a]);
+      cnt[a] = pad_count(s[a]);
+      idx[a] = 0;
+      total *= cnt[a];
+    }
+    double acc = 0;
+    for (i64 t = 0; t < total; t++) {
+      i64 o = rem;  // the outer index, then the output coordinates, row-major
+      for (int a = 0; a < (int) p.k; a++) o = o * p.out[a] + pad_nth(s[a], idx[a]) + p.before[a];
+      acc += (double) dy[o];
+      for (int a = (int) p.k - 1; a >= 0; a--) {  // odometer: the last axis fastest
+        if (++idx[a] < cnt[a]) break;
+        idx[a] = 0;
+      }
+    }
+    dx[i] = (T) acc;
+  }
+}
+
+#define PADDING_COPY(bn, T) \
+  extern "C" __global__ void pad_##bn(int mode, const T *x, T *y, i64 n, u64 value, Pad p) { \
+    pad_forward<T>(mode, x, y, n, (T) value, p); }
+PADDING_COPY(b8, u8)
+PADDING_COPY(b32, u32)
+PADDING_COPY(b64, u64)
+
+#define PADDING(tn, T) \
+  extern "C" __global__ void pad_backward_##tn(int mode, const T *dy, T *dx, i64 n, Pad p) { \
+    pad_backward<T>(mode, dy, dx, n, p); }
+PADDING(f32, float)
+PADDING(f64, double)

@@ -29,6 +29,7 @@ template <class... A> static void call(void (*f)(A...), const char *buf) {
 typedef void (*Launcher)(const char *);
 #define K(name) {#name, [](const char *b) { call(name, b); }}
 #define KT(base) K(base##_f32), K(base##_f64)
+#define KB(base) K(base##_b8), K(base##_b32), K(base##_b64)
 #define KCONV(s) K(convert_##s##_f32), K(convert_##s##_f64), K(convert_##s##_i32), K(convert_##s##_i64), K(convert_##s##_u8)
 
 static const std::map<std::string, Launcher> &kernels() {
@@ -38,6 +39,7 @@ static const std::map<std::string, Launcher> &kernels() {
       KT(rand_uniform), KT(rand_normal), KT(rand_bernoulli),
       KT(unary), KT(scalar), KT(binary), KT(act_forward), KT(act_backward),
       KT(reduce), KT(argmax), KT(pool_forward), KT(pool_backward),
+      KB(permute), KB(window), KB(where), KB(pad), KT(pad_backward),
       K(one_hot_i32_f32), K(one_hot_i64_f32), K(one_hot_u8_f32), K(one_hot_i32_f64), K(one_hot_i64_f64),
       K(one_hot_u8_f64)};
   return m;

@@ -4,6 +4,7 @@ import org.jdnn.spi.Activation;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.BinaryOp;
 import org.jdnn.spi.ConvGeometry;
+import org.jdnn.spi.PadMode;
 import org.jdnn.spi.PoolGeometry;
 import org.jdnn.spi.ReduceOp;
 import org.jdnn.spi.Storage;
@@ -64,7 +65,8 @@ public final class CudaBackend implements Backend {
    */
   @Override
   public java.util.Set<org.jdnn.spi.Capability> capabilities() {
-    return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS);
+    return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS,
+        org.jdnn.spi.Capability.DATA_MOVEMENT, org.jdnn.spi.Capability.PADDING);
   }
 
   /** The allocator's counters: allocated, reserved, peaks, cache hits. */
@@ -691,5 +693,134 @@ public final class CudaBackend implements Backend {
     gpu.launch("one_hot_" + Kernels.suffix(lt) + "_" + Kernels.suffix(t), Kernels.blocks(out.numel(), THREADS),
         THREADS, addr(sl, labels), addr(so, out), labels.numel(), classes);
     launched("oneHot");
+  }
+
+  // ------------------------------------------------------------------ data movement (Capability.DATA_MOVEMENT)
+
+  /** The bit pattern the reference stores for {@code value} in a tensor of {@code t} (Java's casts), for the copy kernels. */
+  static long bits(DType t, double value) {
+    switch (t) {
+      case F32: return Float.floatToRawIntBits((float) value) & 0xffffffffL;
+      case F64: return Double.doubleToRawLongBits(value);
+      case I32: return (int) value & 0xffffffffL;
+      case I64: return (long) value;
+      default: return (byte) (long) value & 0xffL;
+    }
+  }
+
+  @Override
+  public void permute(Tensor x, int[] axes, Tensor y) {
+    CudaStorage sx = storage(x, "permute", "x", null);
+    CudaStorage sy = storage(y, "permute", "y", x.dtype());
+    PermutePlan p = PermutePlan.of(x.shape(), axes);
+    shape("permute", "y", y, PermutePlan.outShape(x.shape(), axes));
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch("permute_" + Kernels.width(x.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sx, x), addr(sy, y), n,
+        p.kernelStruct());
+    launched("permute");
+  }
+
+  @Override
+  public void narrow(Tensor x, int axis, int start, Tensor y) {
+    copyWindow("narrow", x, "x", y, "y", axis, start, true);
+  }
+
+  @Override
+  public void narrowAssign(Tensor src, int axis, int start, Tensor dst) {
+    copyWindow("narrowAssign", src, "src", dst, "dst", axis, start, false);
+  }
+
+  /** Copies between all of the small tensor and the window {@code [start, start + len)} of the big one along {@code axis}. */
+  private void copyWindow(String op, Tensor from, String fromName, Tensor to, String toName, int axis, int start,
+      boolean fromIsBig) {
+    CudaStorage sf = storage(from, op, fromName, null);
+    CudaStorage st = storage(to, op, toName, from.dtype());
+    Tensor big = fromIsBig ? from : to;
+    Tensor small = fromIsBig ? to : from;
+    String bigName = fromIsBig ? fromName : toName;
+    String smallName = fromIsBig ? toName : fromName;
+    checkAxis(op, axis, big);
+    int len = small.rank() == big.rank() ? small.dim(axis) : -1;
+    if (len < 0 || !small.shape().equals(big.shape().with(axis, len))) {
+      throw new IllegalArgumentException(op + ": " + smallName + " must have " + bigName + "'s shape " + big.shape()
+          + " but for axis " + axis + "; received " + small.shape());
+    }
+    if (start < 0 || (long) start + len > big.dim(axis)) {
+      throw new IllegalArgumentException(op + ": the window [" + start + ", " + ((long) start + len) + ") must lie in axis "
+          + axis + " of " + bigName + " " + big.shape());
+    }
+    long outer = big.shape().numel(0, axis);
+    long inner = big.shape().numel(axis + 1, big.rank());
+    long n = outer * len * inner;
+    if (n == 0) return;
+    long srcLen = fromIsBig ? big.dim(axis) : len;
+    long dstLen = fromIsBig ? len : big.dim(axis);
+    gpu.launch("window_" + Kernels.width(from.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sf, from),
+        addr(st, to), outer, (long) len, inner, srcLen, fromIsBig ? (long) start : 0L, dstLen,
+        fromIsBig ? 0L : (long) start);
+    launched(op);
+  }
+
+  /** The {@code condKind} of the where kernels: how to read cond as "nonzero". */
+  static int condKind(DType t) {
+    switch (t) {
+      case U8: return 0;
+      case I32: return 1;
+      case I64: return 2;
+      case F32: return 3;
+      default: return 4;
+    }
+  }
+
+  @Override
+  public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    CudaStorage sc = storage(cond, "where", "cond", null);
+    CudaStorage sa = storage(a, "where", "a", null);
+    CudaStorage sb = storage(b, "where", "b", a.dtype());
+    CudaStorage so = storage(out, "where", "out", a.dtype());
+    Shape expected;
+    try {
+      expected = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("where: cond " + cond.shape() + ", a " + a.shape() + " and b " + b.shape()
+          + " do not broadcast together", e);
+    }
+    shape("where", "out", out, expected);
+    long n = out.numel();
+    if (n == 0) return;
+    BroadcastPlan p = BroadcastPlan.of("where", out.shape(), cond.shape(), a.shape(), b.shape());
+    gpu.launch("where_" + Kernels.width(a.dtype()), Kernels.blocks(n, THREADS), THREADS, condKind(cond.dtype()),
+        addr(sc, cond), addr(sa, a), addr(sb, b), addr(so, out), n, p.kernelStruct());
+    launched("where");
+  }
+
+  // ------------------------------------------------------------------ padding (Capability.PADDING)
+
+  @Override
+  public void pad(PadMode mode, int[] before, int[] after, double value, Tensor x, Tensor y) {
+    CudaStorage sx = storage(x, "pad", "x", null);
+    CudaStorage sy = storage(y, "pad", "y", x.dtype());
+    PadPlan p = PadPlan.of("pad", mode, before, after, x.shape());
+    shape("pad", "y", y, p.outShape(x.shape()));
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch("pad_" + Kernels.width(x.dtype()), Kernels.blocks(n, THREADS), THREADS, mode.ordinal(), addr(sx, x),
+        addr(sy, y), n, bits(x.dtype(), value), p.kernelStruct());
+    launched("pad");
+  }
+
+  @Override
+  public void padBackward(PadMode mode, int[] before, int[] after, Tensor dy, Tensor dx) {
+    DType t = floating("padBackward", dx);
+    CudaStorage sdy = storage(dy, "padBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "padBackward", "dx", t);
+    PadPlan p = PadPlan.of("padBackward", mode, before, after, dx.shape());
+    shape("padBackward", "dy", dy, p.outShape(dx.shape()));
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("pad_backward", t, "padBackward"), Kernels.blocks(n, THREADS), THREADS, mode.ordinal(),
+        addr(sdy, dy), addr(sdx, dx), n, p.kernelStruct());
+    launched("padBackward");
   }
 }

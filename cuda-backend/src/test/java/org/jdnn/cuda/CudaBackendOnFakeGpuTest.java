@@ -328,6 +328,21 @@ class CudaBackendOnFakeGpuTest {
       for (DType o : new DType[] {DType.F32, DType.F64}) be.oneHot(g(Shape.of(6), l), g(Shape.of(6, 4), o));
     }
 
+    for (DType d : DType.values()) {
+      be.permute(g(Shape.of(2, 3, 5), d), new int[] {2, 0, 1}, g(Shape.of(5, 2, 3), d));
+      be.narrow(g(Shape.of(2, 7, 5), d), 1, 2, g(Shape.of(2, 3, 5), d));
+      be.narrowAssign(g(Shape.of(2, 3, 5), d), 1, 4, g(Shape.of(2, 7, 5), d));
+      be.where(g(Shape.of(2, 1, 5), d), g(Shape.of(2, 3, 5), d), g(Shape.of(5), d), g(Shape.of(2, 3, 5), d));
+      for (org.jdnn.spi.PadMode m : org.jdnn.spi.PadMode.values()) {
+        be.pad(m, new int[] {1, 2}, new int[] {2, 1}, 0.5, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 6, 8), d));
+      }
+    }
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      for (org.jdnn.spi.PadMode m : org.jdnn.spi.PadMode.values()) {
+        be.padBackward(m, new int[] {1, 2}, new int[] {2, 1}, g(Shape.of(2, 6, 8), d), g(Shape.of(2, 3, 5), d));
+      }
+    }
+
     // What went where.
     assertEquals(3 * 3, count("cudnn conv"), "three convolutions, three directions");
     assertEquals(20, count("launch convert_"), "every dtype pair but the 5 same-dtype copies");
@@ -344,6 +359,15 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(extended, count("launch act_backward_f64"));
     assertEquals(4, count("cudnn softmax"));
     assertTrue(count("DtoD") > 5, "unaligned cuDNN operands were staged through aligned blocks");
+    // Data movement by element width: U8 on b8, F32 and I32 on b32, F64 and I64 on b64.
+    for (String op : new String[] {"permute", "window", "where"}) {
+      int calls = op.equals("window") ? 2 : 1; // narrow and narrowAssign
+      assertEquals(calls, count("launch " + op + "_b8"), op);
+      assertEquals(2 * calls, count("launch " + op + "_b32"), op);
+      assertEquals(2 * calls, count("launch " + op + "_b64"), op);
+    }
+    assertEquals(4 * 2, count("launch pad_b64"), "four modes, F64 and I64");
+    assertEquals(4, count("launch pad_backward_f32"));
   }
 
   @Test
