@@ -748,3 +748,320 @@ PADDING_COPY(b64, u64)
     pad_backward<T>(mode, dy, dx, n, p); }
 PADDING(f32, float)
 PADDING(f64, double)
+
+// ------------------------------------------------------------------ unpooling (Capability.UNPOOLING)
+
+// Max pooling that also writes, per output, the index of its window's first maximum within the
+// (n, c) plane of the input (PyTorch's return_indices): the same window scan as pool_forward.
+template <class T>
+__device__ void pool_indices(Pool g, const T *x, T *y, i64 *indices) {
+  i64 total = (i64) g.nc * g.out[0] * g.out[1] * g.out[2];
+  i64 plane = (i64) g.in[0] * g.in[1] * g.in[2];
+  GRID_STRIDE(i, total) {
+    i64 r = i;
+    int ow = (int) (r % g.out[2]); r /= g.out[2];
+    int oh = (int) (r % g.out[1]); r /= g.out[1];
+    int od = (int) (r % g.out[0]); r /= g.out[0];
+    i64 arg;
+    double v;
+    int div;
+    window<T>(g, x, r, od, oh, ow, &arg, &v, &div);
+    y[i] = (T) v;
+    indices[i] = arg - r * plane;
+  }
+}
+
+#define UNPOOL_INDICES(tn, T) \
+  extern "C" __global__ void pool_indices_##tn(Pool g, const T *x, T *y, i64 *indices) { \
+    pool_indices<T>(g, x, y, indices); }
+UNPOOL_INDICES(f32, float)
+UNPOOL_INDICES(f64, double)
+
+// unpool: y is zero but y[p].flat[indices[p, i]] = x[p, i] in each of the `planes` planes. When
+// several inputs name the same output the reference's last write wins, i.e. the largest i; so the
+// scatter runs in two passes, deterministic for any thread order: the largest i per output by an
+// integer atomicMax into `winner` (filled with -1 first), then each input writes only where it
+// won. Indices outside [0, outPlane) are skipped (core checks them before the call).
+extern "C" __global__ void unpool_winner(const i64 *indices, int *winner, i64 planes, i64 inPlane, i64 outPlane) {
+  GRID_STRIDE(i, planes * inPlane) {
+    i64 t = indices[i];
+    if (t >= 0 && t < outPlane) atomicMax(&winner[(i / inPlane) * outPlane + t], (int) (i % inPlane));
+  }
+}
+
+template <class T>
+__device__ void unpool_scatter(const T *x, const i64 *indices, const int *winner, T *y, i64 planes, i64 inPlane,
+                               i64 outPlane) {
+  GRID_STRIDE(i, planes * inPlane) {
+    i64 t = indices[i];
+    if (t < 0 || t >= outPlane) continue;
+    i64 at = (i / inPlane) * outPlane + t;
+    if (winner[at] == (int) (i % inPlane)) y[at] = x[i];
+  }
+}
+
+// unpool's gradient, a gather: dx[p, i] = dy[p].flat[indices[p, i]] (zero for an index outside).
+template <class T>
+__device__ void unpool_backward(const T *dy, const i64 *indices, T *dx, i64 planes, i64 inPlane, i64 outPlane) {
+  GRID_STRIDE(i, planes * inPlane) {
+    i64 t = indices[i];
+    dx[i] = t >= 0 && t < outPlane ? dy[(i / inPlane) * outPlane + t] : (T) 0;
+  }
+}
+
+#define UNPOOL(bn, T) \
+  extern "C" __global__ void unpool_scatter_##bn(const T *x, const i64 *indices, const int *winner, T *y, \
+                                                 i64 planes, i64 inPlane, i64 outPlane) { \
+    unpool_scatter<T>(x, indices, winner, y, planes, inPlane, outPlane); } \
+  extern "C" __global__ void unpool_backward_##bn(const T *dy, const i64 *indices, T *dx, i64 planes, \
+                                                  i64 inPlane, i64 outPlane) { \
+    unpool_backward<T>(dy, indices, dx, planes, inPlane, outPlane); }
+UNPOOL(b8, u8)
+UNPOOL(b32, u32)
+UNPOOL(b64, u64)
+
+// ------------------------------------------------------------------ adaptive pooling and upsampling
+
+// (N, C, *in) to (N, C, *out) with 1 to 3 spatial axes, padded to 3 on the left with size 1;
+// planned in Java by org.jdnn.cuda.SpatialPlan. planes = N * C.
+struct Spatial {
+  i64 planes;
+  i64 in[3];
+  i64 out[3];
+};
+
+__device__ __forceinline__ void spatial_coords(i64 i, const i64 *size, i64 *c) {
+  c[2] = i % size[2]; i /= size[2];
+  c[1] = i % size[1]; i /= size[1];
+  c[0] = i % size[0];
+}
+
+// PyTorch's adaptive window along one axis: [floor(o * in / out), ceil((o + 1) * in / out)).
+__device__ __forceinline__ i64 adaptive_start(i64 o, i64 in, i64 out) { return o * in / out; }
+__device__ __forceinline__ i64 adaptive_end(i64 o, i64 in, i64 out) { return ((o + 1) * in + out - 1) / out; }
+
+// Output o's window in plane nc: the flat index of its first maximum (NaN wins; all -infinity: the
+// first element), or its sum and element count.
+template <class T>
+__device__ void adaptive_window(const Spatial &p, const T *x, i64 nc, const i64 *o, bool max, i64 *arg, double *sum,
+                                i64 *count) {
+  i64 s[3], e[3];
+  for (int a = 0; a < 3; a++) {
+    s[a] = adaptive_start(o[a], p.in[a], p.out[a]);
+    e[a] = adaptive_end(o[a], p.in[a], p.out[a]);
+  }
+  i64 base = nc * p.in[0] * p.in[1] * p.in[2];
+  double best = -INFINITY, acc = 0;
+  i64 bestIdx = -1, first = -1;
+  bool done = false;
+  for (i64 d = s[0]; d < e[0] && !done; d++) {
+    for (i64 h = s[1]; h < e[1] && !done; h++) {
+      for (i64 w = s[2]; w < e[2]; w++) {
+        i64 idx = base + (d * p.in[1] + h) * p.in[2] + w;
+        double v = (double) x[idx];
+        if (max) {
+          if (first < 0) first = idx;
+          if (v > best || isnan(v)) {
+            best = v;
+            bestIdx = idx;
+            if (isnan(v)) { done = true; break; }
+          }
+        } else {
+          acc += v;
+        }
+      }
+    }
+  }
+  *arg = bestIdx < 0 ? first : bestIdx;
+  *sum = acc;
+  *count = (e[0] - s[0]) * (e[1] - s[1]) * (e[2] - s[2]);
+}
+
+template <class T>
+__device__ void adaptive_forward(int max, const T *x, T *y, Spatial p) {
+  i64 outVol = p.out[0] * p.out[1] * p.out[2];
+  GRID_STRIDE(i, p.planes * outVol) {
+    i64 o[3], arg, count;
+    double sum;
+    spatial_coords(i % outVol, p.out, o);
+    adaptive_window<T>(p, x, i / outVol, o, max != 0, &arg, &sum, &count);
+    y[i] = max ? x[arg] : (T) (sum / (double) count);
+  }
+}
+
+// Max pooling's backward needs each output's argmax: computed once here, read by the gather.
+template <class T>
+__device__ void adaptive_argmax(const T *x, i64 *arg, Spatial p) {
+  i64 outVol = p.out[0] * p.out[1] * p.out[2];
+  GRID_STRIDE(i, p.planes * outVol) {
+    i64 o[3], count;
+    double sum;
+    spatial_coords(i % outVol, p.out, o);
+    adaptive_window<T>(p, x, i / outVol, o, true, &arg[i], &sum, &count);
+  }
+}
+
+// Backward as a gather, one thread per input element, over the outputs whose windows hold it
+// (a contiguous range per axis), in increasing output order as the reference adds them: max
+// takes dy where the element is the output's argmax, average dy / the window's count. No atomics.
+template <class T>
+__device__ void adaptive_backward(int max, const i64 *arg, const T *dy, T *dx, Spatial p) {
+  i64 inVol = p.in[0] * p.in[1] * p.in[2];
+  i64 outVol = p.out[0] * p.out[1] * p.out[2];
+  GRID_STRIDE(i, p.planes * inVol) {
+    i64 c[3], lo[3], hi[3];
+    i64 nc = i / inVol;
+    spatial_coords(i % inVol, p.in, c);
+    for (int a = 0; a < 3; a++) {
+      lo[a] = c[a] * p.out[a] / p.in[a];  // the first o with end(o) > c
+      hi[a] = min(((c[a] + 1) * p.out[a] + p.in[a] - 1) / p.in[a], p.out[a]);  // past the last o with start(o) <= c
+    }
+    double acc = 0;
+    for (i64 od = lo[0]; od < hi[0]; od++) {
+      for (i64 oh = lo[1]; oh < hi[1]; oh++) {
+        for (i64 ow = lo[2]; ow < hi[2]; ow++) {
+          i64 o[3] = {od, oh, ow};
+          i64 count = 1;
+          bool inside = true;
+          for (int a = 0; a < 3; a++) {
+            i64 s = adaptive_start(o[a], p.in[a], p.out[a]), e = adaptive_end(o[a], p.in[a], p.out[a]);
+            inside = inside && s <= c[a] && c[a] < e;
+            count *= e - s;
+          }
+          if (!inside) continue;
+          i64 at = nc * outVol + (od * p.out[1] + oh) * p.out[2] + ow;
+          if (max) {
+            if (arg[at] == i) acc += (double) dy[at];
+          } else {
+            acc += (double) dy[at] / (double) count;
+          }
+        }
+      }
+    }
+    dx[i] = (T) acc;
+  }
+}
+
+// Upsampling: per axis, output o reads input i0 with weight w0 and i1 with w1, computed in float
+// exactly as NaiveBackend.AxisInterp (PyTorch's area_pixel_compute_source_index for F32; -fmad=false
+// keeps each product and sum rounded as Java rounds it). NEAREST: floor(o * in/out), one tap.
+struct Taps {
+  i64 i0, i1;
+  float w0, w1;
+};
+
+__device__ __forceinline__ Taps axis_taps(int nearest, int align, i64 in, i64 out, i64 o) {
+  Taps t;
+  if (nearest) {
+    float scale = (float) in / (float) out;
+    t.i0 = t.i1 = min((i64) floorf((float) o * scale), in - 1);
+    t.w0 = 1.0f;
+    t.w1 = 0.0f;
+    return t;
+  }
+  float scale = align ? (out > 1 ? (float) (in - 1) / (float) (out - 1) : 0.0f) : (float) in / (float) out;
+  float src = align ? scale * (float) o : fmaxf(scale * ((float) o + 0.5f) - 0.5f, 0.0f);
+  i64 lo = (i64) src;
+  t.i0 = lo;
+  t.i1 = lo + (lo < in - 1 ? 1 : 0);
+  t.w1 = src - (float) lo;
+  t.w0 = 1.0f - t.w1;
+  return t;
+}
+
+template <class T>
+__device__ void upsample_forward(int nearest, int align, const T *x, T *y, Spatial p) {
+  i64 outVol = p.out[0] * p.out[1] * p.out[2];
+  int taps = nearest ? 1 : 2;
+  GRID_STRIDE(i, p.planes * outVol) {
+    i64 o[3];
+    spatial_coords(i % outVol, p.out, o);
+    Taps t[3];
+    for (int a = 0; a < 3; a++) t[a] = axis_taps(nearest, align, p.in[a], p.out[a], o[a]);
+    const T *plane = x + (i / outVol) * p.in[0] * p.in[1] * p.in[2];
+    double acc = 0;
+    for (int td = 0; td < taps; td++) {
+      i64 id = td == 0 ? t[0].i0 : t[0].i1;
+      double wd = td == 0 ? t[0].w0 : t[0].w1;
+      for (int th = 0; th < taps; th++) {
+        i64 ih = th == 0 ? t[1].i0 : t[1].i1;
+        double wh = th == 0 ? t[1].w0 : t[1].w1;
+        for (int tw = 0; tw < taps; tw++) {
+          i64 iw = tw == 0 ? t[2].i0 : t[2].i1;
+          double ww = tw == 0 ? t[2].w0 : t[2].w1;
+          acc += wd * wh * ww * (double) plane[(id * p.in[1] + ih) * p.in[2] + iw];
+        }
+      }
+    }
+    y[i] = (T) acc;
+  }
+}
+
+// The first output o along an axis whose first tap i0(o) is >= target; i0 is non-decreasing in o
+// (each step of axis_taps is monotone), so a binary search finds it.
+__device__ __forceinline__ i64 first_tap_at_least(int nearest, int align, i64 in, i64 out, i64 target) {
+  i64 lo = 0, hi = out;
+  while (lo < hi) {
+    i64 mid = (lo + hi) / 2;
+    if (axis_taps(nearest, align, in, out, mid).i0 < target) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Backward as a gather, one thread per input element: the outputs that read it have i0 = c (or
+// i0 = c - 1 and i1 = c for linear), a contiguous range per axis; their weights are the forward's,
+// added in the reference's order (outputs increasing, then taps). No atomics.
+template <class T>
+__device__ void upsample_backward(int nearest, int align, const T *dy, T *dx, Spatial p) {
+  i64 inVol = p.in[0] * p.in[1] * p.in[2];
+  i64 outVol = p.out[0] * p.out[1] * p.out[2];
+  int taps = nearest ? 1 : 2;
+  GRID_STRIDE(i, p.planes * inVol) {
+    i64 c[3], lo[3];
+    spatial_coords(i % inVol, p.in, c);
+    for (int a = 0; a < 3; a++) lo[a] = first_tap_at_least(nearest, align, p.in[a], p.out[a], nearest ? c[a] : c[a] - 1);
+    const T *plane = dy + (i / inVol) * outVol;
+    double acc = 0;
+    for (i64 od = lo[0]; od < p.out[0]; od++) {
+      Taps td = axis_taps(nearest, align, p.in[0], p.out[0], od);
+      if (td.i0 > c[0]) break;
+      for (i64 oh = lo[1]; oh < p.out[1]; oh++) {
+        Taps th = axis_taps(nearest, align, p.in[1], p.out[1], oh);
+        if (th.i0 > c[1]) break;
+        for (i64 ow = lo[2]; ow < p.out[2]; ow++) {
+          Taps tw = axis_taps(nearest, align, p.in[2], p.out[2], ow);
+          if (tw.i0 > c[2]) break;
+          double g = (double) plane[(od * p.out[1] + oh) * p.out[2] + ow];
+          for (int a = 0; a < taps; a++) {
+            if ((a == 0 ? td.i0 : td.i1) != c[0]) continue;
+            double wd = a == 0 ? td.w0 : td.w1;
+            for (int b = 0; b < taps; b++) {
+              if ((b == 0 ? th.i0 : th.i1) != c[1]) continue;
+              double wh = b == 0 ? th.w0 : th.w1;
+              for (int e = 0; e < taps; e++) {
+                if ((e == 0 ? tw.i0 : tw.i1) != c[2]) continue;
+                double ww = e == 0 ? tw.w0 : tw.w1;
+                acc += wd * wh * ww * g;
+              }
+            }
+          }
+        }
+      }
+    }
+    dx[i] = (T) acc;
+  }
+}
+
+#define SPATIAL(tn, T) \
+  extern "C" __global__ void adaptive_forward_##tn(int max, const T *x, T *y, Spatial p) { \
+    adaptive_forward<T>(max, x, y, p); } \
+  extern "C" __global__ void adaptive_argmax_##tn(const T *x, i64 *arg, Spatial p) { adaptive_argmax<T>(x, arg, p); } \
+  extern "C" __global__ void adaptive_backward_##tn(int max, const i64 *arg, const T *dy, T *dx, Spatial p) { \
+    adaptive_backward<T>(max, arg, dy, dx, p); } \
+  extern "C" __global__ void upsample_forward_##tn(int nearest, int align, const T *x, T *y, Spatial p) { \
+    upsample_forward<T>(nearest, align, x, y, p); } \
+  extern "C" __global__ void upsample_backward_##tn(int nearest, int align, const T *dy, T *dx, Spatial p) { \
+    upsample_backward<T>(nearest, align, dy, dx, p); }
+SPATIAL(f32, float)
+SPATIAL(f64, double)

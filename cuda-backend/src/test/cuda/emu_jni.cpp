@@ -40,6 +40,8 @@ static const std::map<std::string, Launcher> &kernels() {
       KT(unary), KT(scalar), KT(binary), KT(act_forward), KT(act_backward),
       KT(reduce), KT(argmax), KT(pool_forward), KT(pool_backward),
       KB(permute), KB(window), KB(where), KB(pad), KT(pad_backward),
+      KT(pool_indices), K(unpool_winner), KB(unpool_scatter), KB(unpool_backward),
+      KT(adaptive_forward), KT(adaptive_argmax), KT(adaptive_backward), KT(upsample_forward), KT(upsample_backward),
       K(one_hot_i32_f32), K(one_hot_i64_f32), K(one_hot_u8_f32), K(one_hot_i32_f64), K(one_hot_i64_f64),
       K(one_hot_u8_f64)};
   return m;

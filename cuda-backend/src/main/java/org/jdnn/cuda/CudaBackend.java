@@ -9,6 +9,7 @@ import org.jdnn.spi.PoolGeometry;
 import org.jdnn.spi.ReduceOp;
 import org.jdnn.spi.Storage;
 import org.jdnn.spi.UnaryOp;
+import org.jdnn.spi.UpsampleMode;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
@@ -66,7 +67,8 @@ public final class CudaBackend implements Backend {
   @Override
   public java.util.Set<org.jdnn.spi.Capability> capabilities() {
     return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS,
-        org.jdnn.spi.Capability.DATA_MOVEMENT, org.jdnn.spi.Capability.PADDING);
+        org.jdnn.spi.Capability.DATA_MOVEMENT, org.jdnn.spi.Capability.PADDING, org.jdnn.spi.Capability.UNPOOLING,
+        org.jdnn.spi.Capability.ADAPTIVE_POOLING, org.jdnn.spi.Capability.UPSAMPLING);
   }
 
   /** The allocator's counters: allocated, reserved, peaks, cache hits. */
@@ -822,5 +824,158 @@ public final class CudaBackend implements Backend {
     gpu.launch(Kernels.floating("pad_backward", t, "padBackward"), Kernels.blocks(n, THREADS), THREADS, mode.ordinal(),
         addr(sdy, dy), addr(sdx, dx), n, p.kernelStruct());
     launched("padBackward");
+  }
+
+  // ------------------------------------------------------------------ unpooling (Capability.UNPOOLING)
+
+  @Override
+  public void maxPoolWithIndices(PoolGeometry g, Tensor x, Tensor y, Tensor indices) {
+    DType t = floating("maxPoolWithIndices", y);
+    CudaStorage sx = storage(x, "maxPoolWithIndices", "x", t);
+    CudaStorage sy = storage(y, "maxPoolWithIndices", "y", t);
+    CudaStorage si = storage(indices, "maxPoolWithIndices", "indices", DType.I64);
+    if (g.mode != PoolGeometry.Mode.MAX) {
+      throw new IllegalArgumentException("maxPoolWithIndices: the geometry must be MAX pooling; received " + g.mode);
+    }
+    shape("maxPoolWithIndices", "x", x, g.inputShape());
+    shape("maxPoolWithIndices", "y", y, g.outputShape());
+    shape("maxPoolWithIndices", "indices", indices, g.outputShape());
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("pool_indices", t, "maxPoolWithIndices"), Kernels.blocks(n, THREADS), THREADS,
+        PoolPlan.kernelParams(g), addr(sx, x), addr(sy, y), addr(si, indices));
+    launched("maxPoolWithIndices");
+  }
+
+  /** Planes, and elements per plane of the small and the large tensor, of an unpooling; checks their shapes. */
+  private static long[] unpoolPlanes(String op, Tensor small, String smallName, Tensor indices, Tensor big,
+      String bigName) {
+    shape(op, "indices", indices, small.shape());
+    if (small.rank() < 2 || big.rank() != small.rank() || big.dim(0) != small.dim(0) || big.dim(1) != small.dim(1)) {
+      throw new IllegalArgumentException(op + ": " + smallName + " and " + bigName + " must be (N, C, *) with the same N "
+          + "and C and rank; received " + small.shape() + " and " + big.shape());
+    }
+    long planes = (long) small.dim(0) * small.dim(1);
+    long inPlane = planes == 0 ? 0 : small.numel() / planes;
+    long outPlane = planes == 0 ? 0 : big.numel() / planes;
+    if (inPlane > Integer.MAX_VALUE) {
+      throw new UnsupportedOperationException("cuda " + op + ": planes of " + inPlane + " elements; at most 2^31 - 1");
+    }
+    return new long[] {planes, inPlane, outPlane};
+  }
+
+  @Override
+  public void unpool(Tensor x, Tensor indices, Tensor y) {
+    CudaStorage sx = storage(x, "unpool", "x", null);
+    CudaStorage si = storage(indices, "unpool", "indices", DType.I64);
+    CudaStorage sy = storage(y, "unpool", "y", x.dtype());
+    long[] p = unpoolPlanes("unpool", x, "x", indices, y, "y");
+    if (y.numel() == 0) return;
+    fill(y, 0);
+    if (x.numel() == 0) return;
+    // Several inputs may name one output: the last (largest index) wins, as in the reference.
+    DeviceAllocator.Block winner = allocator.allocate(y.numel() * 4);
+    try {
+      gpu.launch("fill_b32", Kernels.blocks(y.numel(), THREADS), THREADS, Gpu.address(winner, 0), y.numel(), -1);
+      gpu.launch("unpool_winner", Kernels.blocks(x.numel(), THREADS), THREADS, addr(si, indices),
+          Gpu.address(winner, 0), p[0], p[1], p[2]);
+      gpu.launch("unpool_scatter_" + Kernels.width(x.dtype()), Kernels.blocks(x.numel(), THREADS), THREADS,
+          addr(sx, x), addr(si, indices), Gpu.address(winner, 0), addr(sy, y), p[0], p[1], p[2]);
+    } finally {
+      allocator.release(winner); // one stream: the launches above are ordered before any reuse
+    }
+    launched("unpool");
+  }
+
+  @Override
+  public void unpoolBackward(Tensor dy, Tensor indices, Tensor dx) {
+    CudaStorage sdy = storage(dy, "unpoolBackward", "dy", null);
+    CudaStorage si = storage(indices, "unpoolBackward", "indices", DType.I64);
+    CudaStorage sdx = storage(dx, "unpoolBackward", "dx", dy.dtype());
+    long[] p = unpoolPlanes("unpoolBackward", dx, "dx", indices, dy, "dy");
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch("unpool_backward_" + Kernels.width(dy.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sdy, dy),
+        addr(si, indices), addr(sdx, dx), p[0], p[1], p[2]);
+    launched("unpoolBackward");
+  }
+
+  // ------------------------------------------------------------------ adaptive pooling (Capability.ADAPTIVE_POOLING)
+
+  @Override
+  public void adaptivePool(boolean max, Tensor x, Tensor y) {
+    DType t = floating("adaptivePool", y);
+    CudaStorage sx = storage(x, "adaptivePool", "x", t);
+    CudaStorage sy = storage(y, "adaptivePool", "y", t);
+    SpatialPlan p = SpatialPlan.of("adaptivePool", x.shape(), "x", y.shape(), "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("adaptive_forward", t, "adaptivePool"), Kernels.blocks(n, THREADS), THREADS,
+        max ? 1 : 0, addr(sx, x), addr(sy, y), p.kernelStruct());
+    launched("adaptivePool");
+  }
+
+  @Override
+  public void adaptivePoolBackward(boolean max, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("adaptivePoolBackward", dx);
+    CudaStorage sx = storage(x, "adaptivePoolBackward", "x", t);
+    storage(y, "adaptivePoolBackward", "y", t);
+    CudaStorage sdy = storage(dy, "adaptivePoolBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "adaptivePoolBackward", "dx", t);
+    SpatialPlan p = SpatialPlan.of("adaptivePoolBackward", x.shape(), "x", y.shape(), "y");
+    shape("adaptivePoolBackward", "dy", dy, y.shape());
+    shape("adaptivePoolBackward", "dx", dx, x.shape());
+    long n = dx.numel();
+    if (n == 0) return;
+    if (y.numel() == 0) {
+      fill(dx, 0);
+      return;
+    }
+    String backward = Kernels.floating("adaptive_backward", t, "adaptivePoolBackward");
+    if (!max) {
+      gpu.launch(backward, Kernels.blocks(n, THREADS), THREADS, 0, 0L, addr(sdy, dy), addr(sdx, dx), p.kernelStruct());
+    } else {
+      // Each output's first maximum, found once; then each input gathers the outputs it won.
+      DeviceAllocator.Block arg = allocator.allocate(y.numel() * 8);
+      try {
+        gpu.launch(Kernels.floating("adaptive_argmax", t, "adaptivePoolBackward"), Kernels.blocks(y.numel(), THREADS),
+            THREADS, addr(sx, x), Gpu.address(arg, 0), p.kernelStruct());
+        gpu.launch(backward, Kernels.blocks(n, THREADS), THREADS, 1, Gpu.address(arg, 0), addr(sdy, dy), addr(sdx, dx),
+            p.kernelStruct());
+      } finally {
+        allocator.release(arg);
+      }
+    }
+    launched("adaptivePoolBackward");
+  }
+
+  // ------------------------------------------------------------------ upsampling (Capability.UPSAMPLING)
+
+  @Override
+  public void upsample(UpsampleMode mode, boolean alignCorners, Tensor x, Tensor y) {
+    DType t = floating("upsample", y);
+    CudaStorage sx = storage(x, "upsample", "x", t);
+    CudaStorage sy = storage(y, "upsample", "y", t);
+    if (mode == null) throw new IllegalArgumentException("upsample: mode must not be null");
+    SpatialPlan p = SpatialPlan.of("upsample", x.shape(), "x", y.shape(), "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("upsample_forward", t, "upsample"), Kernels.blocks(n, THREADS), THREADS,
+        mode == UpsampleMode.NEAREST ? 1 : 0, alignCorners ? 1 : 0, addr(sx, x), addr(sy, y), p.kernelStruct());
+    launched("upsample");
+  }
+
+  @Override
+  public void upsampleBackward(UpsampleMode mode, boolean alignCorners, Tensor dy, Tensor dx) {
+    DType t = floating("upsampleBackward", dx);
+    CudaStorage sdy = storage(dy, "upsampleBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "upsampleBackward", "dx", t);
+    if (mode == null) throw new IllegalArgumentException("upsampleBackward: mode must not be null");
+    SpatialPlan p = SpatialPlan.of("upsampleBackward", dx.shape(), "dx", dy.shape(), "dy");
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("upsample_backward", t, "upsampleBackward"), Kernels.blocks(n, THREADS), THREADS,
+        mode == UpsampleMode.NEAREST ? 1 : 0, alignCorners ? 1 : 0, addr(sdy, dy), addr(sdx, dx), p.kernelStruct());
+    launched("upsampleBackward");
   }
 }

@@ -34,7 +34,10 @@ public final class Kernels {
       m.put("window_" + b, 9);
       m.put("where_" + b, 7);
       m.put("pad_" + b, 6);
+      m.put("unpool_scatter_" + b, 7);
+      m.put("unpool_backward_" + b, 6);
     }
+    m.put("unpool_winner", 5);
     for (String t : new String[] {"f32", "f64"}) {
       m.put("rand_uniform_" + t, 5);
       m.put("rand_normal_" + t, 5);
@@ -49,6 +52,12 @@ public final class Kernels {
       m.put("act_forward_" + t, 6);
       m.put("act_backward_" + t, 8);
       m.put("pad_backward_" + t, 5);
+      m.put("pool_indices_" + t, 4);
+      m.put("adaptive_forward_" + t, 4);
+      m.put("adaptive_argmax_" + t, 3);
+      m.put("adaptive_backward_" + t, 5);
+      m.put("upsample_forward_" + t, 5);
+      m.put("upsample_backward_" + t, 5);
       for (String l : new String[] {"i32", "i64", "u8"}) m.put("one_hot_" + l + "_" + t, 4);
     }
     ENTRIES = java.util.Collections.unmodifiableMap(m);

@@ -342,6 +342,24 @@ class CudaBackendOnFakeGpuTest {
         be.padBackward(m, new int[] {1, 2}, new int[] {2, 1}, g(Shape.of(2, 6, 8), d), g(Shape.of(2, 3, 5), d));
       }
     }
+    PoolGeometry mg = PoolGeometry.of(Mode.MAX, Shape.of(2, 2, 6, 6), new int[] {3, 3}, new int[] {2, 2},
+        new int[] {1, 1}, new int[] {1, 1}, true);
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      Tensor pooled = g(mg.outputShape(), d);
+      Tensor indices = g(mg.outputShape(), DType.I64);
+      be.maxPoolWithIndices(mg, g(mg.inputShape(), d), pooled, indices);
+      be.unpool(pooled, indices, g(mg.inputShape(), d));
+      be.unpoolBackward(g(mg.inputShape(), d), indices, g(mg.outputShape(), d));
+      for (boolean max : new boolean[] {false, true}) {
+        be.adaptivePool(max, g(Shape.of(2, 3, 7, 5), d), g(Shape.of(2, 3, 3, 2), d));
+        be.adaptivePoolBackward(max, g(Shape.of(2, 3, 7, 5), d), g(Shape.of(2, 3, 3, 2), d), g(Shape.of(2, 3, 3, 2), d),
+            g(Shape.of(2, 3, 7, 5), d));
+      }
+      for (org.jdnn.spi.UpsampleMode m : org.jdnn.spi.UpsampleMode.values()) {
+        be.upsample(m, m == org.jdnn.spi.UpsampleMode.LINEAR, g(Shape.of(2, 3, 4, 5), d), g(Shape.of(2, 3, 8, 9), d));
+        be.upsampleBackward(m, false, g(Shape.of(2, 3, 8, 9), d), g(Shape.of(2, 3, 4, 5), d));
+      }
+    }
 
     // What went where.
     assertEquals(3 * 3, count("cudnn conv"), "three convolutions, three directions");
@@ -368,6 +386,16 @@ class CudaBackendOnFakeGpuTest {
     }
     assertEquals(4 * 2, count("launch pad_b64"), "four modes, F64 and I64");
     assertEquals(4, count("launch pad_backward_f32"));
+    // Unpooling: indices by the pooling window scan; the scatter through the last-writer pass.
+    assertEquals(1, count("launch pool_indices_f64"));
+    assertEquals(2, count("launch unpool_winner"));
+    assertEquals(1, count("launch unpool_scatter_b32"));
+    assertEquals(1, count("launch unpool_backward_b64"));
+    assertEquals(2, count("launch adaptive_forward_f32"));
+    assertEquals(1, count("launch adaptive_argmax_f32"), "only max pooling's backward needs the argmax");
+    assertEquals(2, count("launch adaptive_backward_f64"));
+    assertEquals(2, count("launch upsample_forward_f64"));
+    assertEquals(2, count("launch upsample_backward_f32"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import org.jdnn.conformance.Guarded;
 import org.jdnn.conformance.Tolerance;
 import org.jdnn.cpu.NaiveBackend;
 import org.jdnn.spi.PadMode;
+import org.jdnn.spi.PoolGeometry;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Scope;
 import org.jdnn.tensor.Shape;
@@ -196,6 +197,127 @@ class EmulatedCapabilitiesTest {
     }
   }
 
+  // ------------------------------------------------------------------ unpooling
+
+  @Test
+  void maxPoolIndicesAndUnpoolInF64() {
+    PoolGeometry g = PoolGeometry.of(PoolGeometry.Mode.MAX, Shape.of(2, 3, 7, 6), new int[] {3, 2}, new int[] {2, 1},
+        new int[] {1, 1}, new int[] {1, 2}, true);
+    Random r = new Random(8);
+    double[] v = new double[(int) g.inputShape().numel()];
+    for (int i = 0; i < v.length; i++) v[i] = r.nextInt(3); // ties: the first maximum's index
+    v[5] = Double.NaN;
+    v[40] = Double.NEGATIVE_INFINITY;
+    Pair x = in(g.inputShape(), DType.F64, v);
+    Pair y = out(g.outputShape(), DType.F64);
+    Pair idx = out(g.outputShape(), DType.I64);
+    BE.maxPoolWithIndices(g, x.t(), y.t(), idx.t());
+    ref.maxPoolWithIndices(g, x.r(), y.r(), idx.r());
+    agree("max pool values F64", y, Tolerance.EXACT);
+    agree("max pool indices", idx, Tolerance.EXACT);
+    Pair up = out(g.inputShape(), DType.F64);
+    BE.unpool(y.t(), idx.t(), up.t());
+    ref.unpool(y.r(), idx.r(), up.r());
+    agree("unpool F64", up, Tolerance.EXACT);
+    Pair dy = in(g.inputShape(), DType.F64, values(v.length, DType.F64, 9));
+    Pair dx = out(g.outputShape(), DType.F64);
+    BE.unpoolBackward(dy.t(), idx.t(), dx.t());
+    ref.unpoolBackward(dy.r(), idx.r(), dx.r());
+    agree("unpool backward F64", dx, Tolerance.EXACT);
+  }
+
+  /** Indices naming one output several times with different values: the last input wins, whatever the thread order. */
+  @Test
+  void unpoolOfRepeatedIndicesKeepsTheLastValueInEveryDtype() {
+    long[] indices = {3, 0, 3, 5, 3, 0, /* plane 2 */ 1, 1, 1, 2, 2, 4};
+    for (DType d : ALL) {
+      Pair x = in(Shape.of(1, 2, 6), d, values(12, d, 10));
+      Pair idx = in(Shape.of(1, 2, 6), DType.I64, java.util.Arrays.stream(indices).asDoubleStream().toArray());
+      Pair y = out(Shape.of(1, 2, 6), d);
+      BE.unpool(x.t(), idx.t(), y.t());
+      ref.unpool(x.r(), idx.r(), y.r());
+      agree("unpool with repeated indices " + d, y, Tolerance.EXACT);
+      Pair dy = in(Shape.of(1, 2, 6), d, values(12, d, 11));
+      Pair dx = out(Shape.of(1, 2, 6), d);
+      BE.unpoolBackward(dy.t(), idx.t(), dx.t());
+      ref.unpoolBackward(dy.r(), idx.r(), dx.r());
+      agree("unpool backward with repeated indices " + d, dx, Tolerance.EXACT);
+    }
+  }
+
+  // ------------------------------------------------------------------ adaptive pooling
+
+  static Stream<Object[]> adaptiveCases() {
+    List<Object[]> l = new ArrayList<>();
+    int[][][] sizes = {{{13, 13}, {1, 1}}, {{10, 7}, {3, 4}}, {{5, 5}, {7, 7}}, {{11}, {4}}, {{17}, {17}},
+        {{5, 6, 7}, {2, 3, 3}}, {{3, 4, 5}, {5, 4, 3}}, {{7, 9}, {2, 9}}};
+    for (boolean max : new boolean[] {false, true}) for (int[][] s : sizes) l.add(new Object[] {max, s[0], s[1]});
+    return l.stream();
+  }
+
+  @ParameterizedTest(name = "max {0}: {1} -> {2}")
+  @MethodSource("adaptiveCases")
+  void adaptivePoolingInF64WithTiesAndNaN(boolean max, int[] inSize, int[] outSize) {
+    Shape xs = spatial(2, 3, inSize);
+    Shape ys = spatial(2, 3, outSize);
+    Random r = new Random(12);
+    double[] v = new double[(int) xs.numel()];
+    for (int i = 0; i < v.length; i++) v[i] = max ? r.nextInt(4) : r.nextGaussian();
+    if (max) v[v.length / 2] = Double.NaN;
+    Pair x = in(xs, DType.F64, v);
+    Pair y = out(ys, DType.F64);
+    BE.adaptivePool(max, x.t(), y.t());
+    ref.adaptivePool(max, x.r(), y.r());
+    agree("adaptive forward F64", y, Tolerance.EXACT);
+    Pair dy = in(ys, DType.F64, values((int) ys.numel(), DType.F64, 13));
+    Pair dx = out(xs, DType.F64);
+    BE.adaptivePoolBackward(max, x.t(), y.t(), dy.t(), dx.t());
+    ref.adaptivePoolBackward(max, x.r(), y.r(), dy.r(), dx.r());
+    agree("adaptive backward F64 (gathered in the reference's order)", dx, Tolerance.EXACT);
+  }
+
+  static Shape spatial(int n, int c, int[] s) {
+    int[] d = new int[s.length + 2];
+    d[0] = n;
+    d[1] = c;
+    System.arraycopy(s, 0, d, 2, s.length);
+    return Shape.of(d);
+  }
+
+  // ------------------------------------------------------------------ upsampling
+
+  static Stream<Object[]> upsampleCases() {
+    List<Object[]> l = new ArrayList<>();
+    int[][][] sizes = {{{5}, {10}}, {{7}, {3}}, {{4, 5}, {8, 10}}, {{4, 5}, {7, 13}}, {{6, 6}, {4, 3}},
+        {{2, 3, 4}, {4, 5, 8}}, {{1, 1}, {3, 3}}, {{5, 4}, {1, 1}}, {{3, 7}, {3, 7}}, {{9}, {32}}, {{3, 3, 3}, {2, 7, 1}}};
+    for (int[][] s : sizes) {
+      for (org.jdnn.spi.UpsampleMode m : org.jdnn.spi.UpsampleMode.values()) {
+        for (boolean align : new boolean[] {false, true}) l.add(new Object[] {m, align, s[0], s[1]});
+      }
+    }
+    return l.stream();
+  }
+
+  @ParameterizedTest(name = "{0} align {1}: {2} -> {3}")
+  @MethodSource("upsampleCases")
+  void upsamplingInF32AndF64(org.jdnn.spi.UpsampleMode m, boolean align, int[] inSize, int[] outSize) {
+    Shape xs = spatial(2, 2, inSize);
+    Shape ys = spatial(2, 2, outSize);
+    for (DType d : FLOATING) {
+      Pair x = in(xs, d, values((int) xs.numel(), d, 14));
+      Pair y = out(ys, d);
+      BE.upsample(m, align, x.t(), y.t());
+      ref.upsample(m, align, x.r(), y.r());
+      // The same float weights and double sums as the reference: identical.
+      agree("upsample " + d, y, Tolerance.EXACT);
+      Pair dy = in(ys, d, values((int) ys.numel(), d, 15));
+      Pair dx = out(xs, d);
+      BE.upsampleBackward(m, align, dy.t(), dx.t());
+      ref.upsampleBackward(m, align, dy.r(), dx.r());
+      agree("upsample backward " + d, dx, Tolerance.EXACT);
+    }
+  }
+
   // ------------------------------------------------------------------ errors before any launch
 
   @Test
@@ -230,6 +352,29 @@ class EmulatedCapabilitiesTest {
         () -> BE.pad(PadMode.CONSTANT, new int[] {1}, new int[] {1}, 0, x, x));
     assertMessage(UnsupportedOperationException.class, "cuda padBackward: dtype I32 is not supported; F32 and F64 are",
         () -> BE.padBackward(PadMode.CONSTANT, new int[] {0}, new int[] {0}, i, i));
+    Tensor idx = Tensor.zeros(Shape.of(2, 3, 4), DType.I64, BE);
+    assertMessage(IllegalArgumentException.class, "unpool: indices must be I64; received I32", () -> BE.unpool(x, i, x));
+    assertMessage(IllegalArgumentException.class,
+        "unpool: x and y must be (N, C, *) with the same N and C and rank; received [2, 3, 4] and [2, 2, 8]",
+        () -> BE.unpool(x, idx, Tensor.zeros(Shape.of(2, 2, 8), DType.F32, BE)));
+    assertMessage(IllegalArgumentException.class, "unpoolBackward: indices must have shape [2, 3, 2]; received [2, 3, 4]",
+        () -> BE.unpoolBackward(x, idx, Tensor.zeros(Shape.of(2, 3, 2), DType.F32, BE)));
+    PoolGeometry avg = PoolGeometry.of(PoolGeometry.Mode.AVG_INCLUDE_PAD, Shape.of(2, 3, 4), new int[] {2},
+        new int[] {2}, new int[] {0}, new int[] {1}, false);
+    assertMessage(IllegalArgumentException.class,
+        "maxPoolWithIndices: the geometry must be MAX pooling; received AVG_INCLUDE_PAD",
+        () -> BE.maxPoolWithIndices(avg, x, Tensor.zeros(Shape.of(2, 3, 2), DType.F32, BE),
+            Tensor.zeros(Shape.of(2, 3, 2), DType.I64, BE)));
+    assertMessage(IllegalArgumentException.class,
+        "adaptivePool: x and y must be (N, C, *) with the same N, C and 1 to 3 spatial axes; received [2, 3, 4] and [2, 4, 2]",
+        () -> BE.adaptivePool(true, x, Tensor.zeros(Shape.of(2, 4, 2), DType.F32, BE)));
+    assertMessage(IllegalArgumentException.class, "adaptivePoolBackward: dy must have shape [2, 3, 2]; received [2, 3, 4]",
+        () -> BE.adaptivePoolBackward(false, x, Tensor.zeros(Shape.of(2, 3, 2), DType.F32, BE), x, x));
+    assertMessage(IllegalArgumentException.class,
+        "upsample: x [2, 3, 0] has an empty spatial axis, from which y [2, 3, 4] cannot be computed",
+        () -> BE.upsample(org.jdnn.spi.UpsampleMode.LINEAR, false, Tensor.zeros(Shape.of(2, 3, 0), DType.F32, BE), x));
+    assertMessage(UnsupportedOperationException.class, "cuda upsample: dtype I64 is not supported; F32 and F64 are",
+        () -> BE.upsample(org.jdnn.spi.UpsampleMode.NEAREST, false, idx, idx));
   }
 
   static <E extends Throwable> void assertMessage(Class<E> type, String message, org.junit.jupiter.api.function.Executable call) {
