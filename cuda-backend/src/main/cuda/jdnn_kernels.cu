@@ -168,9 +168,11 @@ __device__ void unary(int op, const T *x, T *y, i64 n) {
   GRID_STRIDE(i, n) y[i] = (T) unary_op(op, (double) x[i]);
 }
 
+// Also on integer tensors (BatchNorm's I64 num_batches_tracked counter is one): computed in
+// double and cast back as the reference's Buf does (Java's casts, see Conv).
 template <class T>
 __device__ void scalar(int op, const T *x, T *y, i64 n, double s) {
-  GRID_STRIDE(i, n) y[i] = (T) binary_op(op, (double) x[i], s);
+  GRID_STRIDE(i, n) y[i] = Conv<T>::from(binary_op(op, (double) x[i], s));
 }
 
 // Broadcasting: the output's (collapsed) shape and each operand's element stride per axis, 0
@@ -203,6 +205,12 @@ __device__ void binary(int op, const T *a, const T *b, T *y, i64 n, Bcast p) {
     binary<T>(op, a, b, y, n, p); }
 ELEMENTWISE(f32, float)
 ELEMENTWISE(f64, double)
+
+#define SCALAR_INTEGER(tn, T) \
+  extern "C" __global__ void scalar_##tn(int op, const T *x, T *y, i64 n, double s) { scalar<T>(op, x, y, n, s); }
+SCALAR_INTEGER(i32, int)
+SCALAR_INTEGER(i64, i64)
+SCALAR_INTEGER(u8, u8)
 
 // ------------------------------------------------------------------ activations (reference formulas)
 
@@ -1065,3 +1073,153 @@ __device__ void upsample_backward(int nearest, int align, const T *dy, T *dx, Sp
     upsample_backward<T>(nearest, align, dy, dx, p); }
 SPATIAL(f32, float)
 SPATIAL(f64, double)
+
+// ------------------------------------------------------------------ normalisation (Capability.BATCH_NORM, LRN)
+
+// The alternative to cuDNN's batch norm and LRN (jdnn.cuda.normalization=jdnn, and whatever
+// org.jdnn.cuda.BatchNormPlan / LrnPlan do not give cuDNN): NaiveNormalization's formulas in
+// double. A tensor (N, C, *) is seen as (N, C, S); element (n, c, s) is at (n*C + c)*S + s.
+
+// The sum of v over the block's threads, returned to every thread (blockDim a power of two, at
+// most RED_THREADS). A fixed tree: deterministic.
+__device__ __forceinline__ double block_sum(double *part, double v) {
+  part[threadIdx.x] = v;
+  __syncthreads();
+  for (int s = blockDim.x / 2; s > 0; s >>= 1) {
+    if (threadIdx.x < s) part[threadIdx.x] += part[threadIdx.x + s];
+    __syncthreads();
+  }
+  double r = part[0];
+  __syncthreads();  // part is reused by the next call
+  return r;
+}
+
+// Training: one block per channel. The mean and the biased variance as two passes (as the
+// reference), invStd = 1/sqrt(var + eps), then y = (x - mean) * invStd * weight + bias.
+template <class T>
+__device__ void bn_training(const T *x, const T *w, const T *b, T *y, T *mean, T *invStd, i64 N, i64 C, i64 S,
+                            double eps) {
+  __shared__ double part[RED_THREADS];
+  i64 M = N * S;
+  for (i64 c = blockIdx.x; c < C; c += gridDim.x) {
+    double acc = 0;
+    for (i64 m = threadIdx.x; m < M; m += blockDim.x) acc += (double) x[((m / S) * C + c) * S + m % S];
+    double mu = block_sum(part, acc) / (double) M;
+    acc = 0;
+    for (i64 m = threadIdx.x; m < M; m += blockDim.x) {
+      double d = (double) x[((m / S) * C + c) * S + m % S] - mu;
+      acc += d * d;
+    }
+    double inv = 1 / sqrt(block_sum(part, acc) / (double) M + eps);
+    if (threadIdx.x == 0) {
+      mean[c] = (T) mu;
+      invStd[c] = (T) inv;
+    }
+    double wc = (double) w[c], bc = (double) b[c];
+    for (i64 m = threadIdx.x; m < M; m += blockDim.x) {
+      i64 at = ((m / S) * C + c) * S + m % S;
+      y[at] = (T) (((double) x[at] - mu) * inv * wc + bc);
+    }
+  }
+}
+
+// Inference with the running statistics, one thread per element.
+template <class T>
+__device__ void bn_inference(const T *x, const T *w, const T *b, const T *runningMean, const T *runningVar, T *y,
+                             i64 N, i64 C, i64 S, double eps) {
+  GRID_STRIDE(i, N * C * S) {
+    i64 c = (i / S) % C;
+    double inv = 1 / sqrt((double) runningVar[c] + eps);
+    y[i] = (T) (((double) x[i] - (double) runningMean[c]) * inv * (double) w[c] + (double) b[c]);
+  }
+}
+
+// Backward from the saved statistics, one block per channel: dBias = sum dy, dWeight = sum dy *
+// xhat, dx = weight * invStd * (dy - dBias/M - xhat * dWeight/M).
+template <class T>
+__device__ void bn_backward(const T *x, const T *w, const T *dy, const T *mean, const T *invStd, T *dx, T *dw, T *db,
+                            i64 N, i64 C, i64 S) {
+  __shared__ double part[RED_THREADS];
+  i64 M = N * S;
+  for (i64 c = blockIdx.x; c < C; c += gridDim.x) {
+    double mu = (double) mean[c], inv = (double) invStd[c];
+    double a1 = 0, a2 = 0;
+    for (i64 m = threadIdx.x; m < M; m += blockDim.x) {
+      i64 at = ((m / S) * C + c) * S + m % S;
+      double g = (double) dy[at];
+      a1 += g;
+      a2 += g * ((double) x[at] - mu) * inv;
+    }
+    double sumDy = block_sum(part, a1);
+    double sumDyXhat = block_sum(part, a2);
+    if (threadIdx.x == 0) {
+      db[c] = (T) sumDy;
+      dw[c] = (T) sumDyXhat;
+    }
+    double scale = (double) w[c] * inv;
+    for (i64 m = threadIdx.x; m < M; m += blockDim.x) {
+      i64 at = ((m / S) * C + c) * S + m % S;
+      double xhat = ((double) x[at] - mu) * inv;
+      dx[at] = (T) (scale * ((double) dy[at] - sumDy / (double) M - xhat * sumDyXhat / (double) M));
+    }
+  }
+}
+
+// LRN across channels as torch.nn.LocalResponseNorm: d = k + alpha/size * sum of x^2 over the
+// channels c - size/2 .. c + (size-1)/2 that exist, y = x * d^-beta.
+template <class T>
+__device__ __forceinline__ double lrn_den(const T *x, i64 n, i64 c, i64 s, i64 C, i64 S, int size, double alpha,
+                                          double k) {
+  double sum = 0;
+  i64 hi = min(C - 1, c + (size - 1) / 2);
+  for (i64 w = max((i64) 0, c - size / 2); w <= hi; w++) {
+    double v = (double) x[(n * C + w) * S + s];
+    sum += v * v;
+  }
+  return k + alpha / size * sum;
+}
+
+template <class T>
+__device__ void lrn_forward(int size, double alpha, double beta, double k, const T *x, T *y, i64 N, i64 C, i64 S) {
+  GRID_STRIDE(i, N * C * S) {
+    i64 s = i % S, c = (i / S) % C, n = i / (S * C);
+    y[i] = (T) ((double) x[i] * pow(lrn_den(x, n, c, s, C, S, size, alpha, k), -beta));
+  }
+}
+
+// dx_j = dy_j d_j^-beta - 2 alpha beta / size * x_j * sum_c dy_c y_c / d_c over the channels c
+// whose window holds j (j - (size-1)/2 .. j + size/2); a gather, one thread per element.
+template <class T>
+__device__ void lrn_backward(int size, double alpha, double beta, double k, const T *x, const T *y, const T *dy,
+                             T *dx, i64 N, i64 C, i64 S) {
+  GRID_STRIDE(i, N * C * S) {
+    i64 s = i % S, j = (i / S) % C, n = i / (S * C);
+    double cross = 0;
+    i64 hi = min(C - 1, j + size / 2);
+    for (i64 c = max((i64) 0, j - (size - 1) / 2); c <= hi; c++) {
+      i64 ac = (n * C + c) * S + s;
+      cross += (double) dy[ac] * (double) y[ac] / lrn_den(x, n, c, s, C, S, size, alpha, k);
+    }
+    double d = lrn_den(x, n, j, s, C, S, size, alpha, k);
+    dx[i] = (T) ((double) dy[i] * pow(d, -beta) - 2 * alpha * beta / size * (double) x[i] * cross);
+  }
+}
+
+#define NORMALIZATION(tn, T) \
+  extern "C" __global__ void bn_training_##tn(const T *x, const T *w, const T *b, T *y, T *mean, T *invStd, i64 N, \
+                                              i64 C, i64 S, double eps) { \
+    bn_training<T>(x, w, b, y, mean, invStd, N, C, S, eps); } \
+  extern "C" __global__ void bn_inference_##tn(const T *x, const T *w, const T *b, const T *rm, const T *rv, T *y, \
+                                               i64 N, i64 C, i64 S, double eps) { \
+    bn_inference<T>(x, w, b, rm, rv, y, N, C, S, eps); } \
+  extern "C" __global__ void bn_backward_##tn(const T *x, const T *w, const T *dy, const T *mean, const T *invStd, \
+                                              T *dx, T *dw, T *db, i64 N, i64 C, i64 S) { \
+    bn_backward<T>(x, w, dy, mean, invStd, dx, dw, db, N, C, S); } \
+  extern "C" __global__ void lrn_forward_##tn(int size, double alpha, double beta, double k, const T *x, T *y, \
+                                              i64 N, i64 C, i64 S) { \
+    lrn_forward<T>(size, alpha, beta, k, x, y, N, C, S); } \
+  extern "C" __global__ void lrn_backward_##tn(int size, double alpha, double beta, double k, const T *x, \
+                                               const T *y, const T *dy, T *dx, i64 N, i64 C, i64 S) { \
+    lrn_backward<T>(size, alpha, beta, k, x, y, dy, dx, N, C, S); }
+NORMALIZATION(f32, float)
+NORMALIZATION(f64, double)

@@ -42,6 +42,8 @@ static const std::map<std::string, Launcher> &kernels() {
       KB(permute), KB(window), KB(where), KB(pad), KT(pad_backward),
       KT(pool_indices), K(unpool_winner), KB(unpool_scatter), KB(unpool_backward),
       KT(adaptive_forward), KT(adaptive_argmax), KT(adaptive_backward), KT(upsample_forward), KT(upsample_backward),
+      K(scalar_i32), K(scalar_i64), K(scalar_u8),
+      KT(bn_training), KT(bn_inference), KT(bn_backward), KT(lrn_forward), KT(lrn_backward),
       K(one_hot_i32_f32), K(one_hot_i64_f32), K(one_hot_u8_f32), K(one_hot_i32_f64), K(one_hot_i64_f64),
       K(one_hot_u8_f64)};
   return m;

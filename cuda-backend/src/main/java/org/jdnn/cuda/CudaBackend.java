@@ -41,13 +41,25 @@ public final class CudaBackend implements Backend {
   private final String description;
   private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
   private final boolean cudnnActivations;
+  private final boolean cudnnNormalization;
 
+  /** ReLU, sigmoid, tanh, batch norm and LRN by cuDNN wherever its definitions are the reference's. */
   CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations) {
+    this(index, gpu, description, cudnnActivations, true);
+  }
+
+  /**
+   * @param cudnnActivations ReLU, sigmoid and tanh by cuDNN (else jdnn's kernels)
+   * @param cudnnNormalization batch norm and LRN by cuDNN where {@link BatchNormPlan} and {@link LrnPlan}
+   *     allow it (else always jdnn's kernels)
+   */
+  CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations, boolean cudnnNormalization) {
     this.device = Device.cuda(index);
     this.gpu = gpu;
     this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
     this.description = description;
     this.cudnnActivations = cudnnActivations;
+    this.cudnnNormalization = cudnnNormalization;
   }
 
   @Override
@@ -68,7 +80,8 @@ public final class CudaBackend implements Backend {
   public java.util.Set<org.jdnn.spi.Capability> capabilities() {
     return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS,
         org.jdnn.spi.Capability.DATA_MOVEMENT, org.jdnn.spi.Capability.PADDING, org.jdnn.spi.Capability.UNPOOLING,
-        org.jdnn.spi.Capability.ADAPTIVE_POOLING, org.jdnn.spi.Capability.UPSAMPLING);
+        org.jdnn.spi.Capability.ADAPTIVE_POOLING, org.jdnn.spi.Capability.UPSAMPLING, org.jdnn.spi.Capability.BATCH_NORM,
+        org.jdnn.spi.Capability.LRN);
   }
 
   /** The allocator's counters: allocated, reserved, peaks, cache hits. */
@@ -158,30 +171,27 @@ public final class CudaBackend implements Backend {
    */
   static final int CUDNN_ALIGNMENT = 16;
 
-  /** A cuDNN operand: a block and a byte offset into it. */
-  record Dev(DeviceAllocator.Block block, long off) {}
-
   /** The operands of one cuDNN call and the temporaries and copies their alignment needed. */
   private final class Staging implements AutoCloseable {
     private final java.util.List<DeviceAllocator.Block> temps = new java.util.ArrayList<>();
     private final java.util.List<Runnable> copyBack = new java.util.ArrayList<>();
 
-    Dev in(CudaStorage s, Tensor t) {
+    Gpu.Operand in(CudaStorage s, Tensor t) {
       return stage(s, t, true, false);
     }
 
-    Dev out(CudaStorage s, Tensor t) {
+    Gpu.Operand out(CudaStorage s, Tensor t) {
       return stage(s, t, false, true);
     }
 
-    private Dev stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
+    private Gpu.Operand stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
       long bytes = t.numel() * t.dtype().bytes();
-      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
+      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Gpu.Operand(s.block, off(t));
       DeviceAllocator.Block tmp = allocator.allocate(bytes);
       temps.add(tmp);
       if (copyIn) gpu.copyOnDevice(s.block, off(t), tmp, 0, bytes);
       if (copyOut) copyBack.add(() -> gpu.copyOnDevice(tmp, 0, s.block, off(t), bytes));
-      return new Dev(tmp, 0);
+      return new Gpu.Operand(tmp, 0);
     }
 
     /** Copies staged outputs back; call after the cuDNN call succeeded. */
@@ -368,9 +378,9 @@ public final class CudaBackend implements Backend {
     }
     if (out.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev a = st.in(s1, in1);
-      Dev b = st.in(s2, in2);
-      Dev o = st.out(so, out);
+      Gpu.Operand a = st.in(s1, in1);
+      Gpu.Operand b = st.in(s2, in2);
+      Gpu.Operand o = st.out(so, out);
       gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, a.block(), a.off(), b.block(), b.off(), o.block(), o.off(),
           allocator);
       st.finish();
@@ -406,8 +416,8 @@ public final class CudaBackend implements Backend {
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnForward()) {
       try (Staging st = new Staging()) {
-        Dev dx = st.in(sx, x);
-        Dev dy = st.out(sy, y);
+        Gpu.Operand dx = st.in(sx, x);
+        Gpu.Operand dy = st.out(sy, y);
         gpu.pooling(p, t == DType.F64, dx.block(), dx.off(), dy.block(), dy.off(), null, 0, null, 0);
         st.finish();
       }
@@ -433,10 +443,10 @@ public final class CudaBackend implements Backend {
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnBackward()) {
       try (Staging st = new Staging()) {
-        Dev a = st.in(sx, x);
-        Dev b = st.in(sy, y);
-        Dev c = st.in(sdy, dy);
-        Dev d = st.out(sdx, dx);
+        Gpu.Operand a = st.in(sx, x);
+        Gpu.Operand b = st.in(sy, y);
+        Gpu.Operand c = st.in(sdy, dy);
+        Gpu.Operand d = st.out(sdx, dx);
         gpu.pooling(p, t == DType.F64, a.block(), a.off(), b.block(), b.off(), c.block(), c.off(), d.block(), d.off());
         st.finish();
       }
@@ -489,8 +499,8 @@ public final class CudaBackend implements Backend {
           a.alpha(), a.beta(), addr(sx, x), addr(sy, y), n);
     } else {
       try (Staging st = new Staging()) {
-        Dev dx = st.in(sx, x);
-        Dev dy = st.out(sy, y);
+        Gpu.Operand dx = st.in(sx, x);
+        Gpu.Operand dy = st.out(sy, y);
         int b = t.bytes();
         for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
           int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
@@ -520,10 +530,10 @@ public final class CudaBackend implements Backend {
           kernelCode(a), a.alpha(), a.beta(), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
     } else {
       try (Staging st = new Staging()) {
-        Dev px = st.in(sx, x);
-        Dev py = st.in(sy, y);
-        Dev pdy = st.in(sdy, dy);
-        Dev pdx = st.out(sdx, dx);
+        Gpu.Operand px = st.in(sx, x);
+        Gpu.Operand py = st.in(sy, y);
+        Gpu.Operand pdy = st.in(sdy, dy);
+        Gpu.Operand pdx = st.out(sdx, dx);
         int b = t.bytes();
         for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
           int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
@@ -546,8 +556,8 @@ public final class CudaBackend implements Backend {
     checkAxis("softmax", axis, x);
     if (y.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev px = st.in(sx, x);
-      Dev py = st.out(sy, y);
+      Gpu.Operand px = st.in(sx, x);
+      Gpu.Operand py = st.out(sy, y);
       gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, px.block(), px.off(), py.block(), py.off(),
           null, 0, null, 0);
       st.finish();
@@ -566,9 +576,9 @@ public final class CudaBackend implements Backend {
     checkAxis("softmaxBackward", axis, y);
     if (dx.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev py = st.in(sy, y);
-      Dev pdy = st.in(sdy, dy);
-      Dev pdx = st.out(sdx, dx);
+      Gpu.Operand py = st.in(sy, y);
+      Gpu.Operand pdy = st.in(sdy, dy);
+      Gpu.Operand pdx = st.out(sdx, dx);
       gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, py.block(), py.off(), pdy.block(),
           pdy.off(), pdx.block(), pdx.off());
       st.finish();
@@ -618,14 +628,16 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void binaryScalar(BinaryOp op, Tensor a, double s, Tensor out) {
-    DType t = floating("binaryScalar " + op, out);
+    // Every dtype: integer tensors in double, cast back as the reference does (BatchNorm counts
+    // its batches in an I64 scalar with ADD).
+    DType t = out.dtype();
     CudaStorage sa = storage(a, "binaryScalar " + op, "a", t);
     CudaStorage so = storage(out, "binaryScalar " + op, "out", t);
     sameNumel("binaryScalar " + op, a, "a", out, "out");
     long n = out.numel();
     if (n == 0) return;
-    gpu.launch(Kernels.floating("scalar", t, "binaryScalar"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
-        addr(sa, a), addr(so, out), n, s);
+    gpu.launch("scalar_" + Kernels.suffix(t), Kernels.blocks(n, THREADS), THREADS, op.ordinal(), addr(sa, a),
+        addr(so, out), n, s);
     launched("binaryScalar " + op);
   }
 
@@ -977,5 +989,192 @@ public final class CudaBackend implements Backend {
     gpu.launch(Kernels.floating("upsample_backward", t, "upsampleBackward"), Kernels.blocks(n, THREADS), THREADS,
         mode == UpsampleMode.NEAREST ? 1 : 0, alignCorners ? 1 : 0, addr(sdy, dy), addr(sdx, dx), p.kernelStruct());
     launched("upsampleBackward");
+  }
+
+  // ------------------------------------------------------------------ batch norm (Capability.BATCH_NORM)
+
+  /** Checks a per-channel tensor: shape (C), the data's dtype. */
+  private CudaStorage channels(String op, String arg, Tensor t, Tensor x) {
+    CudaStorage s = storage(t, op, arg, x.dtype());
+    shape(op, arg, t, Shape.of(x.dim(1)));
+    return s;
+  }
+
+  /** Blocks of the per-channel kernels: one block per channel (block-stride loop beyond 2^20). */
+  private static int channelBlocks(BatchNormPlan p) {
+    return (int) Math.max(1, Math.min(p.c(), 1L << 20));
+  }
+
+  @Override
+  public void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    String op = "batchNormTraining";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), eps, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sb = channels(op, "bias", bias, x);
+    CudaStorage sy = storage(y, op, "y", t);
+    shape(op, "y", y, x.shape());
+    CudaStorage sm = channels(op, "batchMean", batchMean, x);
+    CudaStorage si = channels(op, "batchInvStd", batchInvStd, x);
+    if (p.c() == 0) return;
+    if (p.n() * p.s() == 0) {
+      throw new IllegalArgumentException(op + ": x " + x.shape() + " has no values per channel to take statistics of");
+    }
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ob = st.in(sb, bias);
+        Gpu.Operand oy = st.out(sy, y);
+        Gpu.Operand om = st.out(sm, batchMean);
+        Gpu.Operand oi = st.out(si, batchInvStd);
+        gpu.batchNormTraining(p, t == DType.F64, ox, ow, ob, oy, om, oi);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_training", t, op), channelBlocks(p), THREADS, addr(sx, x), addr(sw, weight),
+          addr(sb, bias), addr(sy, y), addr(sm, batchMean), addr(si, batchInvStd), p.n(), p.c(), p.s(), eps);
+    }
+    launched(op);
+  }
+
+  @Override
+  public void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    String op = "batchNormInference";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), eps, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sb = channels(op, "bias", bias, x);
+    CudaStorage sm = channels(op, "runningMean", runningMean, x);
+    CudaStorage sv = channels(op, "runningVar", runningVar, x);
+    CudaStorage sy = storage(y, op, "y", t);
+    shape(op, "y", y, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ob = st.in(sb, bias);
+        Gpu.Operand om = st.in(sm, runningMean);
+        Gpu.Operand ov = st.in(sv, runningVar);
+        Gpu.Operand oy = st.out(sy, y);
+        gpu.batchNormInference(p, t == DType.F64, ox, ow, ob, om, ov, oy);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_inference", t, op), Kernels.blocks(n, THREADS), THREADS, addr(sx, x),
+          addr(sw, weight), addr(sb, bias), addr(sm, runningMean), addr(sv, runningVar), addr(sy, y), p.n(), p.c(),
+          p.s(), eps);
+    }
+    launched(op);
+  }
+
+  /**
+   * The SPI passes no eps to the backward; the saved inverse standard deviation already holds it.
+   * cuDNN's backward takes an eps all the same (it uses the saved statistics when given them, as
+   * here): the smallest it accepts.
+   */
+  static final double BACKWARD_EPS = BatchNormPlan.CUDNN_MIN_EPS;
+
+  @Override
+  public void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    String op = "batchNormBackward";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), BACKWARD_EPS, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sdy = storage(dy, op, "dy", t);
+    shape(op, "dy", dy, x.shape());
+    CudaStorage sm = channels(op, "batchMean", batchMean, x);
+    CudaStorage si = channels(op, "batchInvStd", batchInvStd, x);
+    CudaStorage sdx = storage(dx, op, "dx", t);
+    shape(op, "dx", dx, x.shape());
+    CudaStorage sdw = channels(op, "dWeight", dWeight, x);
+    CudaStorage sdb = channels(op, "dBias", dBias, x);
+    if (p.c() == 0) return;
+    if (p.n() * p.s() == 0) {
+      fill(dWeight, 0);
+      fill(dBias, 0);
+      return;
+    }
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ody = st.in(sdy, dy);
+        Gpu.Operand om = st.in(sm, batchMean);
+        Gpu.Operand oi = st.in(si, batchInvStd);
+        Gpu.Operand odx = st.out(sdx, dx);
+        Gpu.Operand odw = st.out(sdw, dWeight);
+        Gpu.Operand odb = st.out(sdb, dBias);
+        gpu.batchNormBackward(p, t == DType.F64, ox, ow, ody, om, oi, odx, odw, odb);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_backward", t, op), channelBlocks(p), THREADS, addr(sx, x), addr(sw, weight),
+          addr(sdy, dy), addr(sm, batchMean), addr(si, batchInvStd), addr(sdx, dx), addr(sdw, dWeight),
+          addr(sdb, dBias), p.n(), p.c(), p.s());
+    }
+    launched(op);
+  }
+
+  // ------------------------------------------------------------------ LRN (Capability.LRN)
+
+  @Override
+  public void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    DType t = floating("lrn", x);
+    CudaStorage sx = storage(x, "lrn", "x", t);
+    CudaStorage sy = storage(y, "lrn", "y", t);
+    LrnPlan p = LrnPlan.of("lrn", x.shape(), size, alpha, beta, k, cudnnNormalization);
+    shape("lrn", "y", y, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand oy = st.out(sy, y);
+        gpu.lrn(p, t == DType.F64, ox, oy, null, null);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("lrn_forward", t, "lrn"), Kernels.blocks(n, THREADS), THREADS, size, alpha, beta, k,
+          addr(sx, x), addr(sy, y), p.n(), p.c(), p.s());
+    }
+    launched("lrn");
+  }
+
+  @Override
+  public void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("lrnBackward", x);
+    CudaStorage sx = storage(x, "lrnBackward", "x", t);
+    CudaStorage sy = storage(y, "lrnBackward", "y", t);
+    CudaStorage sdy = storage(dy, "lrnBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "lrnBackward", "dx", t);
+    LrnPlan p = LrnPlan.of("lrnBackward", x.shape(), size, alpha, beta, k, cudnnNormalization);
+    shape("lrnBackward", "y", y, x.shape());
+    shape("lrnBackward", "dy", dy, x.shape());
+    shape("lrnBackward", "dx", dx, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand oy = st.in(sy, y);
+        Gpu.Operand ody = st.in(sdy, dy);
+        Gpu.Operand odx = st.out(sdx, dx);
+        gpu.lrn(p, t == DType.F64, ox, oy, ody, odx);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("lrn_backward", t, "lrnBackward"), Kernels.blocks(n, THREADS), THREADS, size, alpha,
+          beta, k, addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), p.n(), p.c(), p.s());
+    }
+    launched("lrnBackward");
   }
 }

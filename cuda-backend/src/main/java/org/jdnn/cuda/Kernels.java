@@ -38,6 +38,7 @@ public final class Kernels {
       m.put("unpool_backward_" + b, 6);
     }
     m.put("unpool_winner", 5);
+    for (String t : new String[] {"i32", "i64", "u8"}) m.put("scalar_" + t, 5);
     for (String t : new String[] {"f32", "f64"}) {
       m.put("rand_uniform_" + t, 5);
       m.put("rand_normal_" + t, 5);
@@ -58,6 +59,11 @@ public final class Kernels {
       m.put("adaptive_backward_" + t, 5);
       m.put("upsample_forward_" + t, 5);
       m.put("upsample_backward_" + t, 5);
+      m.put("bn_training_" + t, 10);
+      m.put("bn_inference_" + t, 10);
+      m.put("bn_backward_" + t, 11);
+      m.put("lrn_forward_" + t, 9);
+      m.put("lrn_backward_" + t, 11);
       for (String l : new String[] {"i32", "i64", "u8"}) m.put("one_hot_" + l + "_" + t, 4);
     }
     ENTRIES = java.util.Collections.unmodifiableMap(m);

@@ -238,6 +238,37 @@ class CudaBackendOnFakeGpuTest {
       calls.add("cudnn softmax " + (dy == null ? "forward" : "backward"));
     }
 
+    void operands(String what, Gpu.Operand... ops) {
+      for (Gpu.Operand o : ops) if (o != null) cudnnOperand(o.block(), o.off(), what);
+    }
+
+    @Override
+    public void batchNormTraining(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+        Gpu.Operand y, Gpu.Operand mean, Gpu.Operand invStd) {
+      operands("batch norm training", x, weight, bias, y, mean, invStd);
+      calls.add("cudnn batchnorm training");
+    }
+
+    @Override
+    public void batchNormInference(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+        Gpu.Operand runningMean, Gpu.Operand runningVar, Gpu.Operand y) {
+      operands("batch norm inference", x, weight, bias, runningMean, runningVar, y);
+      calls.add("cudnn batchnorm inference");
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand dy,
+        Gpu.Operand mean, Gpu.Operand invStd, Gpu.Operand dx, Gpu.Operand dWeight, Gpu.Operand dBias) {
+      operands("batch norm backward", x, weight, dy, mean, invStd, dx, dWeight, dBias);
+      calls.add("cudnn batchnorm backward");
+    }
+
+    @Override
+    public void lrn(LrnPlan p, boolean f64, Gpu.Operand x, Gpu.Operand y, Gpu.Operand dy, Gpu.Operand dx) {
+      operands("lrn", x, y, dy, dx);
+      calls.add("cudnn lrn " + (dy == null ? "forward" : "backward"));
+    }
+
     @Override
     public Map<String, String> chosenAlgorithms() {
       return Map.of();
@@ -360,6 +391,23 @@ class CudaBackendOnFakeGpuTest {
         be.upsampleBackward(m, false, g(Shape.of(2, 3, 8, 9), d), g(Shape.of(2, 3, 4, 5), d));
       }
     }
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      for (Shape xs : new Shape[] {Shape.of(4, 3), Shape.of(2, 3, 5, 7)}) {
+        for (double eps : new double[] {1e-5, 0}) { // eps 0 is below what jdnn gives cuDNN: the kernels
+          be.batchNormTraining(g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), eps, g(xs, d), g(Shape.of(3), d),
+              g(Shape.of(3), d));
+          be.batchNormInference(g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), g(Shape.of(3), d), g(Shape.of(3), d),
+              eps, g(xs, d));
+        }
+        be.batchNormBackward(g(xs, d), g(Shape.of(3), d), g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), g(xs, d),
+            g(Shape.of(3), d), g(Shape.of(3), d));
+      }
+      for (int size : new int[] {5, 4}) { // an even size goes to the kernels
+        be.lrn(size, 1e-4, 0.75, 2, g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d));
+        be.lrnBackward(size, 1e-4, 0.75, 2, g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d),
+            g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d));
+      }
+    }
 
     // What went where.
     assertEquals(3 * 3, count("cudnn conv"), "three convolutions, three directions");
@@ -396,11 +444,22 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(2, count("launch adaptive_backward_f64"));
     assertEquals(2, count("launch upsample_forward_f64"));
     assertEquals(2, count("launch upsample_backward_f32"));
+    // Normalisation: cuDNN where the plans allow it, the kernels where they do not.
+    assertEquals(2 * 2, count("cudnn batchnorm training"), "eps 1e-5, F32 and F64, two shapes");
+    assertEquals(2 * 2, count("cudnn batchnorm inference"));
+    assertEquals(2 * 2, count("cudnn batchnorm backward"));
+    assertEquals(2, count("launch bn_training_f32"), "eps 0");
+    assertEquals(2, count("launch bn_inference_f64"));
+    assertEquals(0, count("launch bn_backward_"));
+    assertEquals(2, count("cudnn lrn forward"), "size 5");
+    assertEquals(2, count("cudnn lrn backward"));
+    assertEquals(1, count("launch lrn_forward_f32"), "size 4");
+    assertEquals(1, count("launch lrn_backward_f64"));
   }
 
   @Test
-  void theActivationKernelsReplaceCudnnWhenAsked() {
-    CudaBackend kernels = new CudaBackend(0, gpu, "cuda:0 (fake)", false);
+  void theKernelsReplaceCudnnWhenAsked() {
+    CudaBackend kernels = new CudaBackend(0, gpu, "cuda:0 (fake)", false, false);
     for (Activation a : java.util.List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH)) {
       Tensor x = Guarded.of(kernels, DType.F32, Shape.of(7), new double[7]).tensor();
       Tensor y = Guarded.of(kernels, DType.F32, Shape.of(7), new double[7]).tensor();
@@ -410,6 +469,22 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(0, count("cudnn activation"));
     assertEquals(3, count("launch act_forward_f32"));
     assertEquals(3, count("launch act_backward_f32"));
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      Shape xs = Shape.of(2, 3, 5, 7);
+      Shape cs = Shape.of(3);
+      Tensor x = Guarded.of(kernels, d, xs, null).tensor();
+      Tensor c = Guarded.of(kernels, d, cs, null).tensor();
+      kernels.batchNormTraining(x, c, c, 1e-5, x, c, c);
+      kernels.batchNormInference(x, c, c, c, c, 1e-5, x);
+      kernels.batchNormBackward(x, c, x, c, c, x, c, c);
+      kernels.lrn(5, 1e-4, 0.75, 2, x, x);
+      kernels.lrnBackward(5, 1e-4, 0.75, 2, x, x, x, x);
+    }
+    assertEquals(0, count("cudnn batchnorm") + count("cudnn lrn"), "jdnn.cuda.normalization=jdnn: " + gpu.calls);
+    for (String k : new String[] {"bn_training", "bn_inference", "bn_backward", "lrn_forward", "lrn_backward"}) {
+      assertEquals(1, count("launch " + k + "_f32"), k);
+      assertEquals(1, count("launch " + k + "_f64"), k);
+    }
   }
 
   @Test

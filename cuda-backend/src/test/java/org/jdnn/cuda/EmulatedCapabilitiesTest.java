@@ -35,6 +35,8 @@ class EmulatedCapabilitiesTest {
   static final CudaBackend BE = new CudaBackend(0, new EmulatedGpu(), "cuda:0 emulated on the CPU", true);
   static final DType[] ALL = {DType.F32, DType.F64, DType.I32, DType.I64, DType.U8};
   static final DType[] FLOATING = {DType.F32, DType.F64};
+  /** F64 sums in another order (threads and a tree, or cuDNN's): a few ulps of the element and of the tensor's scale. */
+  static final Tolerance SUMS = Tolerance.scaled(1e-12, "F64 sums in another order");
 
   private final NaiveBackend ref = new NaiveBackend();
   private Scope scope;
@@ -318,6 +320,109 @@ class EmulatedCapabilitiesTest {
     }
   }
 
+  // ------------------------------------------------------------------ batch norm and LRN, both ways
+
+  /** The default backend (cuDNN where the plans allow, emulated) and the one with jdnn's kernels throughout. */
+  static final CudaBackend KERNELS = new CudaBackend(0, new EmulatedGpu(), "cuda:0 emulated, jdnn kernels", false, false);
+
+  static Stream<Object[]> batchNormCases() {
+    List<Object[]> l = new ArrayList<>();
+    int[][] shapes = {{4, 3}, {3, 4, 13}, {2, 3, 5, 7}, {2, 2, 3, 4, 5}, {1, 5, 3, 3}, {37, 2}, {3, 1, 40, 41}};
+    for (int[] s : shapes) for (double eps : new double[] {1e-5, 0.1, 0}) l.add(new Object[] {Shape.of(s), eps});
+    return l.stream();
+  }
+
+  @ParameterizedTest(name = "{0} eps {1}")
+  @MethodSource("batchNormCases")
+  void batchNormInF64ThroughCudnnAndTheKernels(Shape xs, double eps) {
+    Shape cs = Shape.of(xs.dim(1));
+    int c = xs.dim(1);
+    double[] xv = values((int) xs.numel(), DType.F64, 16);
+    for (int i = 0; i < xv.length; i++) xv[i] = 3 + 2 * xv[i];
+    for (CudaBackend be : new CudaBackend[] {BE, KERNELS}) {
+      Pair x = new Pair(Guarded.of(be, DType.F64, xs, xv), Guarded.of(ref, DType.F64, xs, xv));
+      Pair w = pair(be, cs, values(c, DType.F64, 17));
+      Pair b = pair(be, cs, values(c, DType.F64, 18));
+      Pair y = pair(be, xs, null);
+      Pair mean = pair(be, cs, null);
+      Pair inv = pair(be, cs, null);
+      be.batchNormTraining(x.t(), w.t(), b.t(), eps, y.t(), mean.t(), inv.t());
+      ref.batchNormTraining(x.r(), w.r(), b.r(), eps, y.r(), mean.r(), inv.r());
+      String on = be.description() + " " + xs + " eps " + eps;
+      agree("training y " + on, y, SUMS);
+      agree("training mean " + on, mean, SUMS);
+      agree("training inverse std " + on, inv, SUMS);
+      Pair rm = pair(be, cs, values(c, DType.F64, 19));
+      double[] rv = values(c, DType.F64, 20);
+      for (int i = 0; i < c; i++) rv[i] = 0.5 + rv[i] * rv[i];
+      Pair rvar = pair(be, cs, rv);
+      Pair yi = pair(be, xs, null);
+      be.batchNormInference(x.t(), w.t(), b.t(), rm.t(), rvar.t(), eps, yi.t());
+      ref.batchNormInference(x.r(), w.r(), b.r(), rm.r(), rvar.r(), eps, yi.r());
+      agree("inference " + on, yi, SUMS);
+      Pair dy = pair(be, xs, values((int) xs.numel(), DType.F64, 21));
+      Pair savedMean = pair(be, cs, mean.ref().values());
+      Pair savedInv = pair(be, cs, inv.ref().values());
+      Pair dx = pair(be, xs, null);
+      Pair dw = pair(be, cs, null);
+      Pair db = pair(be, cs, null);
+      be.batchNormBackward(x.t(), w.t(), dy.t(), savedMean.t(), savedInv.t(), dx.t(), dw.t(), db.t());
+      ref.batchNormBackward(x.r(), w.r(), dy.r(), savedMean.r(), savedInv.r(), dx.r(), dw.r(), db.r());
+      agree("backward dx " + on, dx, SUMS);
+      agree("backward dweight " + on, dw, SUMS);
+      agree("backward dbias " + on, db, SUMS);
+    }
+  }
+
+  static Stream<Object[]> lrnCases() {
+    List<Object[]> l = new ArrayList<>();
+    for (int size : new int[] {1, 2, 3, 4, 5, 9, 16, 17, 25}) l.add(new Object[] {Shape.of(2, 11, 3, 4), size, 1e-4, 0.75, 2.0});
+    l.add(new Object[] {Shape.of(2, 6, 5), 5, 2.0, 0.005, 1.0}); // beta below cuDNN's minimum
+    l.add(new Object[] {Shape.of(2, 6, 5), 5, 2.0, 0.75, 1e-6}); // k below cuDNN's minimum
+    l.add(new Object[] {Shape.of(3, 4), 3, 1.0, 1.5, 0.5}); // (N, C)
+    l.add(new Object[] {Shape.of(1, 6, 2, 3, 4), 3, 1.0, 0.75, 1.0}); // 3-d
+    return l.stream();
+  }
+
+  @ParameterizedTest(name = "{0} size {1} alpha {2} beta {3} k {4}")
+  @MethodSource("lrnCases")
+  void lrnInF64ThroughCudnnAndTheKernels(Shape xs, int size, double alpha, double beta, double k) {
+    for (CudaBackend be : new CudaBackend[] {BE, KERNELS}) {
+      Pair x = pair(be, xs, values((int) xs.numel(), DType.F64, 22));
+      Pair y = pair(be, xs, null);
+      be.lrn(size, alpha, beta, k, x.t(), y.t());
+      ref.lrn(size, alpha, beta, k, x.r(), y.r());
+      String on = be.description();
+      agree("lrn " + on, y, SUMS);
+      Pair fy = pair(be, xs, y.ref().values());
+      Pair dy = pair(be, xs, values((int) xs.numel(), DType.F64, 23));
+      Pair dx = pair(be, xs, null);
+      be.lrnBackward(size, alpha, beta, k, x.t(), fy.t(), dy.t(), dx.t());
+      ref.lrnBackward(size, alpha, beta, k, x.r(), fy.r(), dy.r(), dx.r());
+      agree("lrn backward " + on, dx, SUMS);
+    }
+  }
+
+  Pair pair(CudaBackend be, Shape s, double[] v) {
+    return new Pair(Guarded.of(be, DType.F64, s, v), Guarded.of(ref, DType.F64, s, v));
+  }
+
+  /** BatchNorm counts its batches in an I64 scalar: binaryScalar works on integer tensors as the reference does. */
+  @Test
+  void binaryScalarOnIntegerTensorsCastsBackAsJava() {
+    for (DType d : new DType[] {DType.I32, DType.I64, DType.U8}) {
+      for (org.jdnn.spi.BinaryOp op : new org.jdnn.spi.BinaryOp[] {org.jdnn.spi.BinaryOp.ADD, org.jdnn.spi.BinaryOp.MUL,
+          org.jdnn.spi.BinaryOp.DIV, org.jdnn.spi.BinaryOp.GT}) {
+        Pair x = in(Shape.of(3, 7), d, values(21, d, 24));
+        Pair y = out(Shape.of(3, 7), d);
+        double s = d == DType.U8 ? 3.5 : -2.5; // U8 wraps past 255 as (byte) (long) does
+        BE.binaryScalar(op, x.t(), s, y.t());
+        ref.binaryScalar(op, x.r(), s, y.r());
+        agree("binaryScalar " + op + " " + d, y, Tolerance.EXACT);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ errors before any launch
 
   @Test
@@ -375,6 +480,20 @@ class EmulatedCapabilitiesTest {
         () -> BE.upsample(org.jdnn.spi.UpsampleMode.LINEAR, false, Tensor.zeros(Shape.of(2, 3, 0), DType.F32, BE), x));
     assertMessage(UnsupportedOperationException.class, "cuda upsample: dtype I64 is not supported; F32 and F64 are",
         () -> BE.upsample(org.jdnn.spi.UpsampleMode.NEAREST, false, idx, idx));
+    Tensor c3 = Tensor.zeros(Shape.of(3), DType.F32, BE);
+    assertMessage(IllegalArgumentException.class, "batchNormTraining: bias must have shape [3]; received [2, 3, 4]",
+        () -> BE.batchNormTraining(x, c3, x, 1e-5, x, c3, c3));
+    assertMessage(IllegalArgumentException.class, "batchNormTraining: eps must be finite and >= 0; received -1.0",
+        () -> BE.batchNormTraining(x, c3, c3, -1, x, c3, c3));
+    assertMessage(IllegalArgumentException.class, "batchNormInference: runningVar must be F32; received F64",
+        () -> BE.batchNormInference(x, c3, c3, c3, Tensor.zeros(Shape.of(3), DType.F64, BE), 1e-5, x));
+    assertMessage(IllegalArgumentException.class, "batchNormBackward: dx must have shape [2, 3, 4]; received [3]",
+        () -> BE.batchNormBackward(x, c3, x, c3, c3, c3, c3, c3));
+    assertMessage(UnsupportedOperationException.class, "cuda batchNormTraining: dtype I32 is not supported; F32 and F64 are",
+        () -> BE.batchNormTraining(i, c3, c3, 1e-5, i, c3, c3));
+    assertMessage(IllegalArgumentException.class, "lrn: size must be >= 1; received 0", () -> BE.lrn(0, 1, 1, 1, x, x));
+    assertMessage(IllegalArgumentException.class, "lrnBackward: dy must have shape [2, 3, 4]; received [3]",
+        () -> BE.lrnBackward(3, 1, 1, 1, x, x, c3, x));
   }
 
   static <E extends Throwable> void assertMessage(Class<E> type, String message, org.junit.jupiter.api.function.Executable call) {

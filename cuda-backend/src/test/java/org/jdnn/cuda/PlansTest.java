@@ -385,4 +385,34 @@ class PlansTest {
     assertEquals(1, PadPlan.of("pad", org.jdnn.spi.PadMode.CONSTANT, new int[] {1, 1, 1}, new int[] {0, 0, 0},
         Shape.of(2, 3, 4)).outer(), "every axis padded");
   }
+
+  @Test
+  void batchNormPlanGivesCudnnTheSpatialViewOrSaysWhyNot() {
+    BatchNormPlan p = BatchNormPlan.of("bn", Shape.of(2, 3, 5, 7), 1e-5, true);
+    assertTrue(p.cudnn(), p.why());
+    assertArrayEquals(new int[] {2, 3, 35, 1}, p.xDims(), "(N, C, S, 1): spatial mode reduces over N and S");
+    assertArrayEquals(new int[] {1, 3, 1, 1}, p.paramDims());
+    assertArrayEquals(new int[] {4, 3, 1, 1}, BatchNormPlan.of("bn", Shape.of(4, 3), 1e-5, true).xDims(), "(N, C)");
+    assertArrayEquals(new int[] {2, 2, 60, 1}, BatchNormPlan.of("bn", Shape.of(2, 2, 3, 4, 5), 0.1, true).xDims(), "3-d");
+    BatchNormPlan small = BatchNormPlan.of("bn", Shape.of(2, 3), 1e-6, true);
+    assertFalse(small.cudnn());
+    assertEquals("eps 1.0E-6 is below 1e-5, the CUDNN_BN_MIN_EPSILON of older cuDNN", small.why());
+    assertEquals("jdnn.cuda.normalization=jdnn", BatchNormPlan.of("bn", Shape.of(2, 3), 1e-5, false).why());
+    assertFalse(BatchNormPlan.of("bn", Shape.of(2, 3, 1 << 16, 1 << 15), 1e-5, true).cudnn(), "2^32 elements");
+  }
+
+  @Test
+  void lrnPlanGivesCudnnOnlyWhatItComputesAsPyTorch() {
+    LrnPlan p = LrnPlan.of("lrn", Shape.of(2, 7, 5, 5), 5, 1e-4, 0.75, 2, true);
+    assertTrue(p.cudnn(), p.why());
+    assertArrayEquals(new int[] {2, 7, 25, 1}, p.dims());
+    assertEquals(1e-4, p.alpha(), "cuDNN divides lrnAlpha by n itself, as PyTorch divides alpha by size");
+    assertEquals("even size 4: cuDNN's window is PyTorch's mirrored",
+        LrnPlan.of("lrn", Shape.of(2, 7), 4, 1, 1, 1, true).why());
+    assertEquals("size 17 outside cuDNN's 1..16", LrnPlan.of("lrn", Shape.of(2, 7), 17, 1, 1, 1, true).why());
+    assertEquals("k 1.0E-6 below cuDNN's minimum 1e-5", LrnPlan.of("lrn", Shape.of(2, 7), 3, 1, 1, 1e-6, true).why());
+    assertEquals("beta 0.001 below cuDNN's minimum 0.01", LrnPlan.of("lrn", Shape.of(2, 7), 3, 1, 1e-3, 1, true).why());
+    assertTrue(LrnPlan.of("lrn", Shape.of(2, 7), 1, 1, 1, 1, true).cudnn(), "size 1: the channel alone, either way");
+    assertTrue(LrnPlan.of("lrn", Shape.of(2, 7), 15, 1, 1, 1, true).cudnn());
+  }
 }
