@@ -16,11 +16,14 @@ import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 /**
- * The SPI on one NVIDIA GPU: cuDNN for convolution, pooling (where its semantics are the
- * reference's, see {@link PoolPlan}), activations and softmax; cuBLAS for GEMM; jdnn's own PTX
- * kernels ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with
- * broadcasting, reductions, argmax, one-hot and the pooling cases cuDNN does not cover. Memory
- * comes from a {@link DeviceAllocator}.
+ * The SPI on one NVIDIA GPU, every capability group: cuDNN for convolution, pooling (where its
+ * semantics are the reference's, see {@link PoolPlan}), ReLU/sigmoid/tanh, softmax, batch norm
+ * ({@link BatchNormPlan}) and LRN ({@link LrnPlan}); cuBLAS for GEMM; jdnn's own PTX kernels
+ * ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with broadcasting,
+ * reductions, argmax, one-hot, the other activations, data movement, padding, unpooling, adaptive
+ * pooling, upsampling and the pooling, batch-norm and LRN cases cuDNN does not cover. Every
+ * backward of an own kernel is a gather (no floating-point atomics), so results are
+ * deterministic. Memory comes from a {@link DeviceAllocator}.
  *
  * <p>Every argument is checked in Java before any native call: each tensor must live on this
  * backend with the dtype the call needs, its window must lie inside its storage, and a host array
@@ -28,7 +31,8 @@ import org.jdnn.tensor.Tensor;
  * op, the argument and the expected value, never a native crash.
  *
  * <p>F32 is the compute type; F64 is accepted wherever cuDNN and cuBLAS have double versions and
- * by every own kernel. Work is queued on the default stream; a copy to the host waits for it.
+ * by every own kernel; the copies (permute, narrow, where, pad, unpool, ...) and binaryScalar take
+ * every dtype. Work is queued on the default stream; a copy to the host waits for it.
  * {@code -Djdnn.cuda.syncAfterEachOp=true} synchronises after every op, so an asynchronous kernel
  * error names the op that caused it.
  */
