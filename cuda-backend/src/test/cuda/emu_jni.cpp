@@ -1,6 +1,7 @@
 // JNI library for org.jdnn.cuda.EmulatedGpu: jdnn_kernels.cu compiled for the host (see emu.h),
 // each kernel callable by name with a parameter buffer laid out as CUDA lays out kernel
-// parameters (each argument at its natural alignment), plus raw memory helpers. Tests only.
+// parameters (each argument at its natural alignment) on a grid of blocks x threads, plus raw
+// memory helpers. Tests only.
 #include "emu.h"
 #include "../../main/cuda/jdnn_kernels.cu"
 
@@ -28,6 +29,7 @@ template <class... A> static void call(void (*f)(A...), const char *buf) {
 typedef void (*Launcher)(const char *);
 #define K(name) {#name, [](const char *b) { call(name, b); }}
 #define KT(base) K(base##_f32), K(base##_f64)
+#define KB(base) K(base##_b8), K(base##_b32), K(base##_b64)
 #define KCONV(s) K(convert_##s##_f32), K(convert_##s##_f64), K(convert_##s##_i32), K(convert_##s##_i64), K(convert_##s##_u8)
 
 static const std::map<std::string, Launcher> &kernels() {
@@ -37,13 +39,19 @@ static const std::map<std::string, Launcher> &kernels() {
       KT(rand_uniform), KT(rand_normal), KT(rand_bernoulli),
       KT(unary), KT(scalar), KT(binary), KT(act_forward), KT(act_backward),
       KT(reduce), KT(argmax), KT(pool_forward), KT(pool_backward),
+      KB(permute), KB(window), KB(where), KB(pad), KT(pad_backward),
+      KT(pool_indices), K(unpool_winner), KB(unpool_scatter), KB(unpool_backward),
+      KT(adaptive_forward), KT(adaptive_argmax), KT(adaptive_backward), KT(upsample_forward), KT(upsample_backward),
+      K(scalar_i32), K(scalar_i64), K(scalar_u8),
+      KT(bn_training), KT(bn_inference), KT(bn_backward), KT(lrn_forward), KT(lrn_backward),
       K(one_hot_i32_f32), K(one_hot_i64_f32), K(one_hot_u8_f32), K(one_hot_i32_f64), K(one_hot_i64_f64),
       K(one_hot_u8_f64)};
   return m;
 }
 
 extern "C" JNIEXPORT jboolean JNICALL Java_org_jdnn_cuda_EmulatedGpu_launch0(JNIEnv *env, jclass, jstring name,
-                                                                            jbyteArray params) {
+                                                                            jbyteArray params, jint blocks,
+                                                                            jint threads) {
   const char *n = env->GetStringUTFChars(name, nullptr);
   std::string k(n);
   env->ReleaseStringUTFChars(name, n);
@@ -52,7 +60,9 @@ extern "C" JNIEXPORT jboolean JNICALL Java_org_jdnn_cuda_EmulatedGpu_launch0(JNI
   jsize len = env->GetArrayLength(params);
   std::string buf((size_t) len + 64, '\0');
   env->GetByteArrayRegion(params, 0, len, reinterpret_cast<jbyte *>(&buf[0]));
-  it->second(buf.data());
+  Launcher run = it->second;
+  const char *args = buf.data();
+  jdnn_emu_run((unsigned) blocks, (unsigned) threads, [run, args] { run(args); });
   return JNI_TRUE;
 }
 

@@ -117,9 +117,9 @@ static double Dv(size_t i) {
     else { std::vector<T> dy = arr<T>(1); pool_backward_##tn(g, x.data(), dy.data(), y.data()); } \
     printAll(y); return 0; } \
   if (k == "act_forward_" #tn) { std::vector<T> x = arr<T>(0); std::vector<T> y(x.size()); \
-    act_forward_##tn((int) L(0), x.data(), y.data(), (i64) x.size()); printAll(y); return 0; } \
+    act_forward_##tn((int) L(0), Dv(0), Dv(1), x.data(), y.data(), (i64) x.size()); printAll(y); return 0; } \
   if (k == "act_backward_" #tn) { std::vector<T> x = arr<T>(0), y = arr<T>(1), dy = arr<T>(2); \
-    std::vector<T> dx(x.size()); act_backward_##tn((int) L(0), x.data(), y.data(), dy.data(), dx.data(), \
+    std::vector<T> dx(x.size()); act_backward_##tn((int) L(0), Dv(0), Dv(1), x.data(), y.data(), dy.data(), dx.data(), \
     (i64) x.size()); printAll(dx); return 0; }
 
 #define ONE_HOT_CASE(ln, Lt, tn, T) \

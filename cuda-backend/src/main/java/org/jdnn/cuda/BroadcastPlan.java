@@ -5,49 +5,67 @@ import java.util.List;
 import org.jdnn.tensor.Shape;
 
 /**
- * A broadcasting binary op as the {@code binary_*} kernel's {@code Bcast} argument: the output's
- * shape with axes of size 1 dropped and neighbouring axes merged wherever both operands walk them
- * contiguously (or both are broadcast along them), and each operand's element stride per axis (0
- * where it is broadcast). Merging keeps the kernel's index arithmetic short and bounds the rank.
+ * A broadcasting op as the kernels' {@code Bcast} (two operands: {@code binary_*}) or
+ * {@code Bcast3} (three: {@code where_*}) argument: the output's shape with axes of size 1 dropped
+ * and neighbouring axes merged wherever every operand walks them contiguously (or is broadcast
+ * along both), and each operand's element stride per axis (0 where it is broadcast). Merging keeps
+ * the kernel's index arithmetic short and bounds the rank.
+ *
+ * @param shape the merged output axes
+ * @param strides per operand, its element stride along each merged axis
  */
-public record BroadcastPlan(long[] shape, long[] strideA, long[] strideB) {
+public record BroadcastPlan(long[] shape, long[][] strides) {
   /** The kernels' {@code MAXR}. */
   public static final int MAX_RANK = 8;
 
+  /** The plan of {@code out = op(a, b)}. */
   public static BroadcastPlan of(Shape out, Shape a, Shape b) {
+    return of("binary", out, a, b);
+  }
+
+  /** The plan of an op named {@code op} whose operands, each broadcast to {@code out}, are {@code operands}. */
+  public static BroadcastPlan of(String op, Shape out, Shape... operands) {
     int rank = out.rank();
-    long[] sa = strides(out, a);
-    long[] sb = strides(out, b);
-    List<long[]> axes = new ArrayList<>(); // {size, strideA, strideB}
+    int k = operands.length;
+    long[][] st = new long[k][];
+    for (int j = 0; j < k; j++) st[j] = strides(out, operands[j]);
+    List<long[]> axes = new ArrayList<>(); // {size, stride of operand 0, ..., stride of operand k-1}
     for (int i = 0; i < rank; i++) {
       if (out.dim(i) == 1) continue;
-      long[] ax = {out.dim(i), sa[i], sb[i]};
+      long[] ax = new long[1 + k];
+      ax[0] = out.dim(i);
+      for (int j = 0; j < k; j++) ax[1 + j] = st[j][i];
       if (!axes.isEmpty()) {
         long[] prev = axes.get(axes.size() - 1);
-        // prev (outer) and ax (inner) merge when prev's stride = ax's stride * ax's size, for both.
-        if (prev[1] == ax[1] * ax[0] && prev[2] == ax[2] * ax[0]) {
+        // prev (outer) and ax (inner) merge when prev's stride = ax's stride * ax's size, for every operand.
+        boolean merge = true;
+        for (int j = 1; j <= k; j++) merge &= prev[j] == ax[j] * ax[0];
+        if (merge) {
           prev[0] *= ax[0];
-          prev[1] = ax[1];
-          prev[2] = ax[2];
+          System.arraycopy(ax, 1, prev, 1, k);
           continue;
         }
       }
       axes.add(ax);
     }
-    if (axes.isEmpty()) axes.add(new long[] {1, 0, 0});
+    if (axes.isEmpty()) { // every axis of size 1: one element
+      long[] one = new long[1 + k];
+      one[0] = 1;
+      axes.add(one);
+    }
     if (axes.size() > MAX_RANK) {
-      throw new UnsupportedOperationException("cuda binary: broadcasting " + a + " with " + b + " to " + out
-          + " needs " + axes.size() + " axes after merging; the kernel handles at most " + MAX_RANK);
+      StringBuilder with = new StringBuilder();
+      for (Shape s : operands) with.append(with.length() == 0 ? "" : " with ").append(s);
+      throw new UnsupportedOperationException("cuda " + op + ": broadcasting " + with + " to " + out + " needs "
+          + axes.size() + " axes after merging; the kernel handles at most " + MAX_RANK);
     }
     long[] shape = new long[axes.size()];
-    long[] ra = new long[axes.size()];
-    long[] rb = new long[axes.size()];
+    long[][] strides = new long[k][axes.size()];
     for (int i = 0; i < shape.length; i++) {
       shape[i] = axes.get(i)[0];
-      ra[i] = axes.get(i)[1];
-      rb[i] = axes.get(i)[2];
+      for (int j = 0; j < k; j++) strides[j][i] = axes.get(i)[1 + j];
     }
-    return new BroadcastPlan(shape, ra, rb);
+    return new BroadcastPlan(shape, strides);
   }
 
   /** {@code s}'s element strides aligned to {@code out}'s axes (missing leading axes and size-1 axes: 0). */
@@ -64,27 +82,35 @@ public record BroadcastPlan(long[] shape, long[] strideA, long[] strideB) {
     return st;
   }
 
-  /** The kernel's {@code Bcast} struct: rank, then shape, strideA and strideB padded to MAX_RANK. */
+  public long[] strideA() {
+    return strides[0];
+  }
+
+  public long[] strideB() {
+    return strides[1];
+  }
+
+  /**
+   * The kernel's struct: rank, then the shape and each operand's strides, each padded to
+   * MAX_RANK ({@code Bcast}: 25 longs for two operands; {@code Bcast3}: 33 for three).
+   */
   public long[] kernelStruct() {
-    long[] p = new long[1 + 3 * MAX_RANK];
+    long[] p = new long[1 + (1 + strides.length) * MAX_RANK];
     p[0] = shape.length;
     System.arraycopy(shape, 0, p, 1, shape.length);
-    System.arraycopy(strideA, 0, p, 1 + MAX_RANK, shape.length);
-    System.arraycopy(strideB, 0, p, 1 + 2 * MAX_RANK, shape.length);
+    for (int j = 0; j < strides.length; j++) System.arraycopy(strides[j], 0, p, 1 + (1 + j) * MAX_RANK, shape.length);
     return p;
   }
 
   /** The operands' element offsets for output element {@code i}, as the kernel computes them. */
   long[] offsets(long i) {
     long rem = i;
-    long ia = 0;
-    long ib = 0;
+    long[] off = new long[strides.length];
     for (int d = shape.length - 1; d >= 0; d--) {
       long c = rem % shape[d];
       rem /= shape[d];
-      ia += c * strideA[d];
-      ib += c * strideB[d];
+      for (int j = 0; j < off.length; j++) off[j] += c * strides[j][d];
     }
-    return new long[] {ia, ib};
+    return off;
   }
 }

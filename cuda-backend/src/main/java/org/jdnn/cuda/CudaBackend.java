@@ -4,21 +4,26 @@ import org.jdnn.spi.Activation;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.BinaryOp;
 import org.jdnn.spi.ConvGeometry;
+import org.jdnn.spi.PadMode;
 import org.jdnn.spi.PoolGeometry;
 import org.jdnn.spi.ReduceOp;
 import org.jdnn.spi.Storage;
 import org.jdnn.spi.UnaryOp;
+import org.jdnn.spi.UpsampleMode;
 import org.jdnn.tensor.DType;
 import org.jdnn.tensor.Device;
 import org.jdnn.tensor.Shape;
 import org.jdnn.tensor.Tensor;
 
 /**
- * The SPI on one NVIDIA GPU: cuDNN for convolution, pooling (where its semantics are the
- * reference's, see {@link PoolPlan}), activations and softmax; cuBLAS for GEMM; jdnn's own PTX
- * kernels ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with
- * broadcasting, reductions, argmax, one-hot and the pooling cases cuDNN does not cover. Memory
- * comes from a {@link DeviceAllocator}.
+ * The SPI on one NVIDIA GPU, every capability group: cuDNN for convolution, pooling (where its
+ * semantics are the reference's, see {@link PoolPlan}), ReLU/sigmoid/tanh, softmax, batch norm
+ * ({@link BatchNormPlan}) and LRN ({@link LrnPlan}); cuBLAS for GEMM; jdnn's own PTX kernels
+ * ({@link Kernels}) for conversions, fill, random numbers, element-wise ops with broadcasting,
+ * reductions, argmax, one-hot, the other activations, data movement, padding, unpooling, adaptive
+ * pooling, upsampling and the pooling, batch-norm and LRN cases cuDNN does not cover. Every
+ * backward of an own kernel is a gather (no floating-point atomics), so results are
+ * deterministic. Memory comes from a {@link DeviceAllocator}.
  *
  * <p>Every argument is checked in Java before any native call: each tensor must live on this
  * backend with the dtype the call needs, its window must lie inside its storage, and a host array
@@ -26,7 +31,8 @@ import org.jdnn.tensor.Tensor;
  * op, the argument and the expected value, never a native crash.
  *
  * <p>F32 is the compute type; F64 is accepted wherever cuDNN and cuBLAS have double versions and
- * by every own kernel. Work is queued on the default stream; a copy to the host waits for it.
+ * by every own kernel; the copies (permute, narrow, where, pad, unpool, ...) and binaryScalar take
+ * every dtype. Work is queued on the default stream; a copy to the host waits for it.
  * {@code -Djdnn.cuda.syncAfterEachOp=true} synchronises after every op, so an asynchronous kernel
  * error names the op that caused it.
  */
@@ -39,13 +45,25 @@ public final class CudaBackend implements Backend {
   private final String description;
   private final boolean syncEachOp = Boolean.getBoolean("jdnn.cuda.syncAfterEachOp");
   private final boolean cudnnActivations;
+  private final boolean cudnnNormalization;
 
+  /** ReLU, sigmoid, tanh, batch norm and LRN by cuDNN wherever its definitions are the reference's. */
   CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations) {
+    this(index, gpu, description, cudnnActivations, true);
+  }
+
+  /**
+   * @param cudnnActivations ReLU, sigmoid and tanh by cuDNN (else jdnn's kernels)
+   * @param cudnnNormalization batch norm and LRN by cuDNN where {@link BatchNormPlan} and {@link LrnPlan}
+   *     allow it (else always jdnn's kernels)
+   */
+  CudaBackend(int index, Gpu gpu, String description, boolean cudnnActivations, boolean cudnnNormalization) {
     this.device = Device.cuda(index);
     this.gpu = gpu;
     this.allocator = new DeviceAllocator(gpu.memory(), device.toString());
     this.description = description;
     this.cudnnActivations = cudnnActivations;
+    this.cudnnNormalization = cudnnNormalization;
   }
 
   @Override
@@ -56,6 +74,18 @@ public final class CudaBackend implements Backend {
   @Override
   public String description() {
     return description;
+  }
+
+  /**
+   * The groups this backend implements, each declared once its implementation passed the
+   * conformance and golden suites on the emulated GPU (see docs/cuda.md).
+   */
+  @Override
+  public java.util.Set<org.jdnn.spi.Capability> capabilities() {
+    return java.util.EnumSet.of(org.jdnn.spi.Capability.CORE, org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS,
+        org.jdnn.spi.Capability.DATA_MOVEMENT, org.jdnn.spi.Capability.PADDING, org.jdnn.spi.Capability.UNPOOLING,
+        org.jdnn.spi.Capability.ADAPTIVE_POOLING, org.jdnn.spi.Capability.UPSAMPLING, org.jdnn.spi.Capability.BATCH_NORM,
+        org.jdnn.spi.Capability.LRN);
   }
 
   /** The allocator's counters: allocated, reserved, peaks, cache hits. */
@@ -145,30 +175,27 @@ public final class CudaBackend implements Backend {
    */
   static final int CUDNN_ALIGNMENT = 16;
 
-  /** A cuDNN operand: a block and a byte offset into it. */
-  record Dev(DeviceAllocator.Block block, long off) {}
-
   /** The operands of one cuDNN call and the temporaries and copies their alignment needed. */
   private final class Staging implements AutoCloseable {
     private final java.util.List<DeviceAllocator.Block> temps = new java.util.ArrayList<>();
     private final java.util.List<Runnable> copyBack = new java.util.ArrayList<>();
 
-    Dev in(CudaStorage s, Tensor t) {
+    Gpu.Operand in(CudaStorage s, Tensor t) {
       return stage(s, t, true, false);
     }
 
-    Dev out(CudaStorage s, Tensor t) {
+    Gpu.Operand out(CudaStorage s, Tensor t) {
       return stage(s, t, false, true);
     }
 
-    private Dev stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
+    private Gpu.Operand stage(CudaStorage s, Tensor t, boolean copyIn, boolean copyOut) {
       long bytes = t.numel() * t.dtype().bytes();
-      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Dev(s.block, off(t));
+      if (Gpu.address(s.block, off(t)) % CUDNN_ALIGNMENT == 0 || bytes == 0) return new Gpu.Operand(s.block, off(t));
       DeviceAllocator.Block tmp = allocator.allocate(bytes);
       temps.add(tmp);
       if (copyIn) gpu.copyOnDevice(s.block, off(t), tmp, 0, bytes);
       if (copyOut) copyBack.add(() -> gpu.copyOnDevice(tmp, 0, s.block, off(t), bytes));
-      return new Dev(tmp, 0);
+      return new Gpu.Operand(tmp, 0);
     }
 
     /** Copies staged outputs back; call after the cuDNN call succeeded. */
@@ -355,9 +382,9 @@ public final class CudaBackend implements Backend {
     }
     if (out.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev a = st.in(s1, in1);
-      Dev b = st.in(s2, in2);
-      Dev o = st.out(so, out);
+      Gpu.Operand a = st.in(s1, in1);
+      Gpu.Operand b = st.in(s2, in2);
+      Gpu.Operand o = st.out(so, out);
       gpu.convolution(dir, ConvPlan.of(g), t == DType.F64, a.block(), a.off(), b.block(), b.off(), o.block(), o.off(),
           allocator);
       st.finish();
@@ -393,8 +420,8 @@ public final class CudaBackend implements Backend {
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnForward()) {
       try (Staging st = new Staging()) {
-        Dev dx = st.in(sx, x);
-        Dev dy = st.out(sy, y);
+        Gpu.Operand dx = st.in(sx, x);
+        Gpu.Operand dy = st.out(sy, y);
         gpu.pooling(p, t == DType.F64, dx.block(), dx.off(), dy.block(), dy.off(), null, 0, null, 0);
         st.finish();
       }
@@ -420,10 +447,10 @@ public final class CudaBackend implements Backend {
     PoolPlan p = PoolPlan.of(g);
     if (p.cudnnBackward()) {
       try (Staging st = new Staging()) {
-        Dev a = st.in(sx, x);
-        Dev b = st.in(sy, y);
-        Dev c = st.in(sdy, dy);
-        Dev d = st.out(sdx, dx);
+        Gpu.Operand a = st.in(sx, x);
+        Gpu.Operand b = st.in(sy, y);
+        Gpu.Operand c = st.in(sdy, dy);
+        Gpu.Operand d = st.out(sdx, dx);
         gpu.pooling(p, t == DType.F64, a.block(), a.off(), b.block(), b.off(), c.block(), c.off(), d.block(), d.off());
         st.finish();
       }
@@ -436,29 +463,28 @@ public final class CudaBackend implements Backend {
 
   // ------------------------------------------------------------------ activations and softmax
 
-  /** cudnnActivationMode_t of an SPI activation. */
+  /** Whether cuDNN computes this activation: ReLU, sigmoid and tanh, unless {@code jdnn.cuda.activations=jdnn}. */
+  private boolean byCudnn(Activation a) {
+    return cudnnActivations && isCoreActivation(a);
+  }
+
+  static boolean isCoreActivation(Activation a) {
+    return a.kind() == Activation.Kind.RELU || a.kind() == Activation.Kind.SIGMOID || a.kind() == Activation.Kind.TANH;
+  }
+
+  /** cudnnActivationMode_t of a CORE activation. */
   static int cudnnMode(Activation a) {
     switch (a.kind()) {
       case SIGMOID: return 0;
       case RELU: return 1;
       case TANH: return 2;
-      default: throw unsupportedActivation(a);
+      default: throw new IllegalArgumentException("cuDNN computes only ReLU, sigmoid and tanh for jdnn; received " + a);
     }
   }
 
-  /** The code of jdnn's own activation kernels: RELU 0, SIGMOID 1, TANH 2 (the CORE activations). */
+  /** The code of jdnn's own activation kernels: the kind's ordinal in {@link Activation.Kind} (the kernels' ACT_*). */
   static int kernelCode(Activation a) {
-    switch (a.kind()) {
-      case RELU: return 0;
-      case SIGMOID: return 1;
-      case TANH: return 2;
-      default: throw unsupportedActivation(a);
-    }
-  }
-
-  private static UnsupportedOperationException unsupportedActivation(Activation a) {
-    return new UnsupportedOperationException("activation " + a + " is not implemented by the CUDA backend (it lacks"
-        + " capability " + org.jdnn.spi.Capability.EXTENDED_ACTIVATIONS + ")");
+    return a.kind().ordinal();
   }
 
   /** Elements per cuDNN call: a (1, 1, 1, n) tensor needs n below 2^31. */
@@ -472,13 +498,13 @@ public final class CudaBackend implements Backend {
     sameNumel("activation", x, "x", y, "y");
     long n = y.numel();
     if (n == 0) return;
-    if (!cudnnActivations) {
+    if (!byCudnn(a)) {
       gpu.launch(Kernels.floating("act_forward", t, "activation"), Kernels.blocks(n, THREADS), THREADS, kernelCode(a),
-          addr(sx, x), addr(sy, y), n);
+          a.alpha(), a.beta(), addr(sx, x), addr(sy, y), n);
     } else {
       try (Staging st = new Staging()) {
-        Dev dx = st.in(sx, x);
-        Dev dy = st.out(sy, y);
+        Gpu.Operand dx = st.in(sx, x);
+        Gpu.Operand dy = st.out(sy, y);
         int b = t.bytes();
         for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
           int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
@@ -503,15 +529,15 @@ public final class CudaBackend implements Backend {
     sameNumel("activationBackward", x, "x", y, "y");
     long n = dx.numel();
     if (n == 0) return;
-    if (!cudnnActivations) {
+    if (!byCudnn(a)) {
       gpu.launch(Kernels.floating("act_backward", t, "activationBackward"), Kernels.blocks(n, THREADS), THREADS,
-          kernelCode(a), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
+          kernelCode(a), a.alpha(), a.beta(), addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), n);
     } else {
       try (Staging st = new Staging()) {
-        Dev px = st.in(sx, x);
-        Dev py = st.in(sy, y);
-        Dev pdy = st.in(sdy, dy);
-        Dev pdx = st.out(sdx, dx);
+        Gpu.Operand px = st.in(sx, x);
+        Gpu.Operand py = st.in(sy, y);
+        Gpu.Operand pdy = st.in(sdy, dy);
+        Gpu.Operand pdx = st.out(sdx, dx);
         int b = t.bytes();
         for (long start = 0; start < n; start += ACTIVATION_CHUNK) {
           int len = (int) Math.min(ACTIVATION_CHUNK, n - start);
@@ -534,8 +560,8 @@ public final class CudaBackend implements Backend {
     checkAxis("softmax", axis, x);
     if (y.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev px = st.in(sx, x);
-      Dev py = st.out(sy, y);
+      Gpu.Operand px = st.in(sx, x);
+      Gpu.Operand py = st.out(sy, y);
       gpu.softmax(SoftmaxPlan.of(x.shape(), axis), log, t == DType.F64, px.block(), px.off(), py.block(), py.off(),
           null, 0, null, 0);
       st.finish();
@@ -554,9 +580,9 @@ public final class CudaBackend implements Backend {
     checkAxis("softmaxBackward", axis, y);
     if (dx.numel() == 0) return;
     try (Staging st = new Staging()) {
-      Dev py = st.in(sy, y);
-      Dev pdy = st.in(sdy, dy);
-      Dev pdx = st.out(sdx, dx);
+      Gpu.Operand py = st.in(sy, y);
+      Gpu.Operand pdy = st.in(sdy, dy);
+      Gpu.Operand pdx = st.out(sdx, dx);
       gpu.softmax(SoftmaxPlan.of(y.shape(), axis), log, t == DType.F64, null, 0, py.block(), py.off(), pdy.block(),
           pdy.off(), pdx.block(), pdx.off());
       st.finish();
@@ -606,14 +632,16 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void binaryScalar(BinaryOp op, Tensor a, double s, Tensor out) {
-    DType t = floating("binaryScalar " + op, out);
+    // Every dtype: integer tensors in double, cast back as the reference does (BatchNorm counts
+    // its batches in an I64 scalar with ADD).
+    DType t = out.dtype();
     CudaStorage sa = storage(a, "binaryScalar " + op, "a", t);
     CudaStorage so = storage(out, "binaryScalar " + op, "out", t);
     sameNumel("binaryScalar " + op, a, "a", out, "out");
     long n = out.numel();
     if (n == 0) return;
-    gpu.launch(Kernels.floating("scalar", t, "binaryScalar"), Kernels.blocks(n, THREADS), THREADS, op.ordinal(),
-        addr(sa, a), addr(so, out), n, s);
+    gpu.launch("scalar_" + Kernels.suffix(t), Kernels.blocks(n, THREADS), THREADS, op.ordinal(), addr(sa, a),
+        addr(so, out), n, s);
     launched("binaryScalar " + op);
   }
 
@@ -683,5 +711,474 @@ public final class CudaBackend implements Backend {
     gpu.launch("one_hot_" + Kernels.suffix(lt) + "_" + Kernels.suffix(t), Kernels.blocks(out.numel(), THREADS),
         THREADS, addr(sl, labels), addr(so, out), labels.numel(), classes);
     launched("oneHot");
+  }
+
+  // ------------------------------------------------------------------ data movement (Capability.DATA_MOVEMENT)
+
+  /** The bit pattern the reference stores for {@code value} in a tensor of {@code t} (Java's casts), for the copy kernels. */
+  static long bits(DType t, double value) {
+    switch (t) {
+      case F32: return Float.floatToRawIntBits((float) value) & 0xffffffffL;
+      case F64: return Double.doubleToRawLongBits(value);
+      case I32: return (int) value & 0xffffffffL;
+      case I64: return (long) value;
+      default: return (byte) (long) value & 0xffL;
+    }
+  }
+
+  @Override
+  public void permute(Tensor x, int[] axes, Tensor y) {
+    CudaStorage sx = storage(x, "permute", "x", null);
+    CudaStorage sy = storage(y, "permute", "y", x.dtype());
+    PermutePlan p = PermutePlan.of(x.shape(), axes);
+    shape("permute", "y", y, PermutePlan.outShape(x.shape(), axes));
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch("permute_" + Kernels.width(x.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sx, x), addr(sy, y), n,
+        p.kernelStruct());
+    launched("permute");
+  }
+
+  @Override
+  public void narrow(Tensor x, int axis, int start, Tensor y) {
+    copyWindow("narrow", x, "x", y, "y", axis, start, true);
+  }
+
+  @Override
+  public void narrowAssign(Tensor src, int axis, int start, Tensor dst) {
+    copyWindow("narrowAssign", src, "src", dst, "dst", axis, start, false);
+  }
+
+  /** Copies between all of the small tensor and the window {@code [start, start + len)} of the big one along {@code axis}. */
+  private void copyWindow(String op, Tensor from, String fromName, Tensor to, String toName, int axis, int start,
+      boolean fromIsBig) {
+    CudaStorage sf = storage(from, op, fromName, null);
+    CudaStorage st = storage(to, op, toName, from.dtype());
+    Tensor big = fromIsBig ? from : to;
+    Tensor small = fromIsBig ? to : from;
+    String bigName = fromIsBig ? fromName : toName;
+    String smallName = fromIsBig ? toName : fromName;
+    checkAxis(op, axis, big);
+    int len = small.rank() == big.rank() ? small.dim(axis) : -1;
+    if (len < 0 || !small.shape().equals(big.shape().with(axis, len))) {
+      throw new IllegalArgumentException(op + ": " + smallName + " must have " + bigName + "'s shape " + big.shape()
+          + " but for axis " + axis + "; received " + small.shape());
+    }
+    if (start < 0 || (long) start + len > big.dim(axis)) {
+      throw new IllegalArgumentException(op + ": the window [" + start + ", " + ((long) start + len) + ") must lie in axis "
+          + axis + " of " + bigName + " " + big.shape());
+    }
+    long outer = big.shape().numel(0, axis);
+    long inner = big.shape().numel(axis + 1, big.rank());
+    long n = outer * len * inner;
+    if (n == 0) return;
+    long srcLen = fromIsBig ? big.dim(axis) : len;
+    long dstLen = fromIsBig ? len : big.dim(axis);
+    gpu.launch("window_" + Kernels.width(from.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sf, from),
+        addr(st, to), outer, (long) len, inner, srcLen, fromIsBig ? (long) start : 0L, dstLen,
+        fromIsBig ? 0L : (long) start);
+    launched(op);
+  }
+
+  /** The {@code condKind} of the where kernels: how to read cond as "nonzero". */
+  static int condKind(DType t) {
+    switch (t) {
+      case U8: return 0;
+      case I32: return 1;
+      case I64: return 2;
+      case F32: return 3;
+      default: return 4;
+    }
+  }
+
+  @Override
+  public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    CudaStorage sc = storage(cond, "where", "cond", null);
+    CudaStorage sa = storage(a, "where", "a", null);
+    CudaStorage sb = storage(b, "where", "b", a.dtype());
+    CudaStorage so = storage(out, "where", "out", a.dtype());
+    Shape expected;
+    try {
+      expected = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("where: cond " + cond.shape() + ", a " + a.shape() + " and b " + b.shape()
+          + " do not broadcast together", e);
+    }
+    shape("where", "out", out, expected);
+    long n = out.numel();
+    if (n == 0) return;
+    BroadcastPlan p = BroadcastPlan.of("where", out.shape(), cond.shape(), a.shape(), b.shape());
+    gpu.launch("where_" + Kernels.width(a.dtype()), Kernels.blocks(n, THREADS), THREADS, condKind(cond.dtype()),
+        addr(sc, cond), addr(sa, a), addr(sb, b), addr(so, out), n, p.kernelStruct());
+    launched("where");
+  }
+
+  // ------------------------------------------------------------------ padding (Capability.PADDING)
+
+  @Override
+  public void pad(PadMode mode, int[] before, int[] after, double value, Tensor x, Tensor y) {
+    CudaStorage sx = storage(x, "pad", "x", null);
+    CudaStorage sy = storage(y, "pad", "y", x.dtype());
+    PadPlan p = PadPlan.of("pad", mode, before, after, x.shape());
+    shape("pad", "y", y, p.outShape(x.shape()));
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch("pad_" + Kernels.width(x.dtype()), Kernels.blocks(n, THREADS), THREADS, mode.ordinal(), addr(sx, x),
+        addr(sy, y), n, bits(x.dtype(), value), p.kernelStruct());
+    launched("pad");
+  }
+
+  @Override
+  public void padBackward(PadMode mode, int[] before, int[] after, Tensor dy, Tensor dx) {
+    DType t = floating("padBackward", dx);
+    CudaStorage sdy = storage(dy, "padBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "padBackward", "dx", t);
+    PadPlan p = PadPlan.of("padBackward", mode, before, after, dx.shape());
+    shape("padBackward", "dy", dy, p.outShape(dx.shape()));
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("pad_backward", t, "padBackward"), Kernels.blocks(n, THREADS), THREADS, mode.ordinal(),
+        addr(sdy, dy), addr(sdx, dx), n, p.kernelStruct());
+    launched("padBackward");
+  }
+
+  // ------------------------------------------------------------------ unpooling (Capability.UNPOOLING)
+
+  @Override
+  public void maxPoolWithIndices(PoolGeometry g, Tensor x, Tensor y, Tensor indices) {
+    DType t = floating("maxPoolWithIndices", y);
+    CudaStorage sx = storage(x, "maxPoolWithIndices", "x", t);
+    CudaStorage sy = storage(y, "maxPoolWithIndices", "y", t);
+    CudaStorage si = storage(indices, "maxPoolWithIndices", "indices", DType.I64);
+    if (g.mode != PoolGeometry.Mode.MAX) {
+      throw new IllegalArgumentException("maxPoolWithIndices: the geometry must be MAX pooling; received " + g.mode);
+    }
+    shape("maxPoolWithIndices", "x", x, g.inputShape());
+    shape("maxPoolWithIndices", "y", y, g.outputShape());
+    shape("maxPoolWithIndices", "indices", indices, g.outputShape());
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("pool_indices", t, "maxPoolWithIndices"), Kernels.blocks(n, THREADS), THREADS,
+        PoolPlan.kernelParams(g), addr(sx, x), addr(sy, y), addr(si, indices));
+    launched("maxPoolWithIndices");
+  }
+
+  /** Planes, and elements per plane of the small and the large tensor, of an unpooling; checks their shapes. */
+  private static long[] unpoolPlanes(String op, Tensor small, String smallName, Tensor indices, Tensor big,
+      String bigName) {
+    shape(op, "indices", indices, small.shape());
+    if (small.rank() < 2 || big.rank() != small.rank() || big.dim(0) != small.dim(0) || big.dim(1) != small.dim(1)) {
+      throw new IllegalArgumentException(op + ": " + smallName + " and " + bigName + " must be (N, C, *) with the same N "
+          + "and C and rank; received " + small.shape() + " and " + big.shape());
+    }
+    long planes = (long) small.dim(0) * small.dim(1);
+    long inPlane = planes == 0 ? 0 : small.numel() / planes;
+    long outPlane = planes == 0 ? 0 : big.numel() / planes;
+    if (inPlane > Integer.MAX_VALUE) {
+      throw new UnsupportedOperationException("cuda " + op + ": planes of " + inPlane + " elements; at most 2^31 - 1");
+    }
+    return new long[] {planes, inPlane, outPlane};
+  }
+
+  @Override
+  public void unpool(Tensor x, Tensor indices, Tensor y) {
+    CudaStorage sx = storage(x, "unpool", "x", null);
+    CudaStorage si = storage(indices, "unpool", "indices", DType.I64);
+    CudaStorage sy = storage(y, "unpool", "y", x.dtype());
+    long[] p = unpoolPlanes("unpool", x, "x", indices, y, "y");
+    if (y.numel() == 0) return;
+    fill(y, 0);
+    if (x.numel() == 0) return;
+    // Several inputs may name one output: the last (largest index) wins, as in the reference.
+    DeviceAllocator.Block winner = allocator.allocate(y.numel() * 4);
+    try {
+      gpu.launch("fill_b32", Kernels.blocks(y.numel(), THREADS), THREADS, Gpu.address(winner, 0), y.numel(), -1);
+      gpu.launch("unpool_winner", Kernels.blocks(x.numel(), THREADS), THREADS, addr(si, indices),
+          Gpu.address(winner, 0), p[0], p[1], p[2]);
+      gpu.launch("unpool_scatter_" + Kernels.width(x.dtype()), Kernels.blocks(x.numel(), THREADS), THREADS,
+          addr(sx, x), addr(si, indices), Gpu.address(winner, 0), addr(sy, y), p[0], p[1], p[2]);
+    } finally {
+      allocator.release(winner); // one stream: the launches above are ordered before any reuse
+    }
+    launched("unpool");
+  }
+
+  @Override
+  public void unpoolBackward(Tensor dy, Tensor indices, Tensor dx) {
+    CudaStorage sdy = storage(dy, "unpoolBackward", "dy", null);
+    CudaStorage si = storage(indices, "unpoolBackward", "indices", DType.I64);
+    CudaStorage sdx = storage(dx, "unpoolBackward", "dx", dy.dtype());
+    long[] p = unpoolPlanes("unpoolBackward", dx, "dx", indices, dy, "dy");
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch("unpool_backward_" + Kernels.width(dy.dtype()), Kernels.blocks(n, THREADS), THREADS, addr(sdy, dy),
+        addr(si, indices), addr(sdx, dx), p[0], p[1], p[2]);
+    launched("unpoolBackward");
+  }
+
+  // ------------------------------------------------------------------ adaptive pooling (Capability.ADAPTIVE_POOLING)
+
+  @Override
+  public void adaptivePool(boolean max, Tensor x, Tensor y) {
+    DType t = floating("adaptivePool", y);
+    CudaStorage sx = storage(x, "adaptivePool", "x", t);
+    CudaStorage sy = storage(y, "adaptivePool", "y", t);
+    SpatialPlan p = SpatialPlan.of("adaptivePool", x.shape(), "x", y.shape(), "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("adaptive_forward", t, "adaptivePool"), Kernels.blocks(n, THREADS), THREADS,
+        max ? 1 : 0, addr(sx, x), addr(sy, y), p.kernelStruct());
+    launched("adaptivePool");
+  }
+
+  @Override
+  public void adaptivePoolBackward(boolean max, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("adaptivePoolBackward", dx);
+    CudaStorage sx = storage(x, "adaptivePoolBackward", "x", t);
+    storage(y, "adaptivePoolBackward", "y", t);
+    CudaStorage sdy = storage(dy, "adaptivePoolBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "adaptivePoolBackward", "dx", t);
+    SpatialPlan p = SpatialPlan.of("adaptivePoolBackward", x.shape(), "x", y.shape(), "y");
+    shape("adaptivePoolBackward", "dy", dy, y.shape());
+    shape("adaptivePoolBackward", "dx", dx, x.shape());
+    long n = dx.numel();
+    if (n == 0) return;
+    if (y.numel() == 0) {
+      fill(dx, 0);
+      return;
+    }
+    String backward = Kernels.floating("adaptive_backward", t, "adaptivePoolBackward");
+    if (!max) {
+      gpu.launch(backward, Kernels.blocks(n, THREADS), THREADS, 0, 0L, addr(sdy, dy), addr(sdx, dx), p.kernelStruct());
+    } else {
+      // Each output's first maximum, found once; then each input gathers the outputs it won.
+      DeviceAllocator.Block arg = allocator.allocate(y.numel() * 8);
+      try {
+        gpu.launch(Kernels.floating("adaptive_argmax", t, "adaptivePoolBackward"), Kernels.blocks(y.numel(), THREADS),
+            THREADS, addr(sx, x), Gpu.address(arg, 0), p.kernelStruct());
+        gpu.launch(backward, Kernels.blocks(n, THREADS), THREADS, 1, Gpu.address(arg, 0), addr(sdy, dy), addr(sdx, dx),
+            p.kernelStruct());
+      } finally {
+        allocator.release(arg);
+      }
+    }
+    launched("adaptivePoolBackward");
+  }
+
+  // ------------------------------------------------------------------ upsampling (Capability.UPSAMPLING)
+
+  @Override
+  public void upsample(UpsampleMode mode, boolean alignCorners, Tensor x, Tensor y) {
+    DType t = floating("upsample", y);
+    CudaStorage sx = storage(x, "upsample", "x", t);
+    CudaStorage sy = storage(y, "upsample", "y", t);
+    if (mode == null) throw new IllegalArgumentException("upsample: mode must not be null");
+    SpatialPlan p = SpatialPlan.of("upsample", x.shape(), "x", y.shape(), "y");
+    long n = y.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("upsample_forward", t, "upsample"), Kernels.blocks(n, THREADS), THREADS,
+        mode == UpsampleMode.NEAREST ? 1 : 0, alignCorners ? 1 : 0, addr(sx, x), addr(sy, y), p.kernelStruct());
+    launched("upsample");
+  }
+
+  @Override
+  public void upsampleBackward(UpsampleMode mode, boolean alignCorners, Tensor dy, Tensor dx) {
+    DType t = floating("upsampleBackward", dx);
+    CudaStorage sdy = storage(dy, "upsampleBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "upsampleBackward", "dx", t);
+    if (mode == null) throw new IllegalArgumentException("upsampleBackward: mode must not be null");
+    SpatialPlan p = SpatialPlan.of("upsampleBackward", dx.shape(), "dx", dy.shape(), "dy");
+    long n = dx.numel();
+    if (n == 0) return;
+    gpu.launch(Kernels.floating("upsample_backward", t, "upsampleBackward"), Kernels.blocks(n, THREADS), THREADS,
+        mode == UpsampleMode.NEAREST ? 1 : 0, alignCorners ? 1 : 0, addr(sdy, dy), addr(sdx, dx), p.kernelStruct());
+    launched("upsampleBackward");
+  }
+
+  // ------------------------------------------------------------------ batch norm (Capability.BATCH_NORM)
+
+  /** Checks a per-channel tensor: shape (C), the data's dtype. */
+  private CudaStorage channels(String op, String arg, Tensor t, Tensor x) {
+    CudaStorage s = storage(t, op, arg, x.dtype());
+    shape(op, arg, t, Shape.of(x.dim(1)));
+    return s;
+  }
+
+  /** Blocks of the per-channel kernels: one block per channel (block-stride loop beyond 2^20). */
+  private static int channelBlocks(BatchNormPlan p) {
+    return (int) Math.max(1, Math.min(p.c(), 1L << 20));
+  }
+
+  @Override
+  public void batchNormTraining(Tensor x, Tensor weight, Tensor bias, double eps, Tensor y, Tensor batchMean,
+      Tensor batchInvStd) {
+    String op = "batchNormTraining";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), eps, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sb = channels(op, "bias", bias, x);
+    CudaStorage sy = storage(y, op, "y", t);
+    shape(op, "y", y, x.shape());
+    CudaStorage sm = channels(op, "batchMean", batchMean, x);
+    CudaStorage si = channels(op, "batchInvStd", batchInvStd, x);
+    if (p.c() == 0) return;
+    if (p.n() * p.s() == 0) {
+      throw new IllegalArgumentException(op + ": x " + x.shape() + " has no values per channel to take statistics of");
+    }
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ob = st.in(sb, bias);
+        Gpu.Operand oy = st.out(sy, y);
+        Gpu.Operand om = st.out(sm, batchMean);
+        Gpu.Operand oi = st.out(si, batchInvStd);
+        gpu.batchNormTraining(p, t == DType.F64, ox, ow, ob, oy, om, oi);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_training", t, op), channelBlocks(p), THREADS, addr(sx, x), addr(sw, weight),
+          addr(sb, bias), addr(sy, y), addr(sm, batchMean), addr(si, batchInvStd), p.n(), p.c(), p.s(), eps);
+    }
+    launched(op);
+  }
+
+  @Override
+  public void batchNormInference(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar,
+      double eps, Tensor y) {
+    String op = "batchNormInference";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), eps, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sb = channels(op, "bias", bias, x);
+    CudaStorage sm = channels(op, "runningMean", runningMean, x);
+    CudaStorage sv = channels(op, "runningVar", runningVar, x);
+    CudaStorage sy = storage(y, op, "y", t);
+    shape(op, "y", y, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ob = st.in(sb, bias);
+        Gpu.Operand om = st.in(sm, runningMean);
+        Gpu.Operand ov = st.in(sv, runningVar);
+        Gpu.Operand oy = st.out(sy, y);
+        gpu.batchNormInference(p, t == DType.F64, ox, ow, ob, om, ov, oy);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_inference", t, op), Kernels.blocks(n, THREADS), THREADS, addr(sx, x),
+          addr(sw, weight), addr(sb, bias), addr(sm, runningMean), addr(sv, runningVar), addr(sy, y), p.n(), p.c(),
+          p.s(), eps);
+    }
+    launched(op);
+  }
+
+  /**
+   * The SPI passes no eps to the backward; the saved inverse standard deviation already holds it.
+   * cuDNN's backward takes an eps all the same (it uses the saved statistics when given them, as
+   * here): the smallest it accepts.
+   */
+  static final double BACKWARD_EPS = BatchNormPlan.CUDNN_MIN_EPS;
+
+  @Override
+  public void batchNormBackward(Tensor x, Tensor weight, Tensor dy, Tensor batchMean, Tensor batchInvStd, Tensor dx,
+      Tensor dWeight, Tensor dBias) {
+    String op = "batchNormBackward";
+    DType t = floating(op, x);
+    CudaStorage sx = storage(x, op, "x", t);
+    BatchNormPlan p = BatchNormPlan.of(op, x.shape(), BACKWARD_EPS, cudnnNormalization);
+    CudaStorage sw = channels(op, "weight", weight, x);
+    CudaStorage sdy = storage(dy, op, "dy", t);
+    shape(op, "dy", dy, x.shape());
+    CudaStorage sm = channels(op, "batchMean", batchMean, x);
+    CudaStorage si = channels(op, "batchInvStd", batchInvStd, x);
+    CudaStorage sdx = storage(dx, op, "dx", t);
+    shape(op, "dx", dx, x.shape());
+    CudaStorage sdw = channels(op, "dWeight", dWeight, x);
+    CudaStorage sdb = channels(op, "dBias", dBias, x);
+    if (p.c() == 0) return;
+    if (p.n() * p.s() == 0) {
+      fill(dWeight, 0);
+      fill(dBias, 0);
+      return;
+    }
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand ow = st.in(sw, weight);
+        Gpu.Operand ody = st.in(sdy, dy);
+        Gpu.Operand om = st.in(sm, batchMean);
+        Gpu.Operand oi = st.in(si, batchInvStd);
+        Gpu.Operand odx = st.out(sdx, dx);
+        Gpu.Operand odw = st.out(sdw, dWeight);
+        Gpu.Operand odb = st.out(sdb, dBias);
+        gpu.batchNormBackward(p, t == DType.F64, ox, ow, ody, om, oi, odx, odw, odb);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("bn_backward", t, op), channelBlocks(p), THREADS, addr(sx, x), addr(sw, weight),
+          addr(sdy, dy), addr(sm, batchMean), addr(si, batchInvStd), addr(sdx, dx), addr(sdw, dWeight),
+          addr(sdb, dBias), p.n(), p.c(), p.s());
+    }
+    launched(op);
+  }
+
+  // ------------------------------------------------------------------ LRN (Capability.LRN)
+
+  @Override
+  public void lrn(int size, double alpha, double beta, double k, Tensor x, Tensor y) {
+    DType t = floating("lrn", x);
+    CudaStorage sx = storage(x, "lrn", "x", t);
+    CudaStorage sy = storage(y, "lrn", "y", t);
+    LrnPlan p = LrnPlan.of("lrn", x.shape(), size, alpha, beta, k, cudnnNormalization);
+    shape("lrn", "y", y, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand oy = st.out(sy, y);
+        gpu.lrn(p, t == DType.F64, ox, oy, null, null);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("lrn_forward", t, "lrn"), Kernels.blocks(n, THREADS), THREADS, size, alpha, beta, k,
+          addr(sx, x), addr(sy, y), p.n(), p.c(), p.s());
+    }
+    launched("lrn");
+  }
+
+  @Override
+  public void lrnBackward(int size, double alpha, double beta, double k, Tensor x, Tensor y, Tensor dy, Tensor dx) {
+    DType t = floating("lrnBackward", x);
+    CudaStorage sx = storage(x, "lrnBackward", "x", t);
+    CudaStorage sy = storage(y, "lrnBackward", "y", t);
+    CudaStorage sdy = storage(dy, "lrnBackward", "dy", t);
+    CudaStorage sdx = storage(dx, "lrnBackward", "dx", t);
+    LrnPlan p = LrnPlan.of("lrnBackward", x.shape(), size, alpha, beta, k, cudnnNormalization);
+    shape("lrnBackward", "y", y, x.shape());
+    shape("lrnBackward", "dy", dy, x.shape());
+    shape("lrnBackward", "dx", dx, x.shape());
+    long n = x.numel();
+    if (n == 0) return;
+    if (p.cudnn()) {
+      try (Staging st = new Staging()) {
+        Gpu.Operand ox = st.in(sx, x);
+        Gpu.Operand oy = st.in(sy, y);
+        Gpu.Operand ody = st.in(sdy, dy);
+        Gpu.Operand odx = st.out(sdx, dx);
+        gpu.lrn(p, t == DType.F64, ox, oy, ody, odx);
+        st.finish();
+      }
+    } else {
+      gpu.launch(Kernels.floating("lrn_backward", t, "lrnBackward"), Kernels.blocks(n, THREADS), THREADS, size, alpha,
+          beta, k, addr(sx, x), addr(sy, y), addr(sdy, dy), addr(sdx, dx), p.n(), p.c(), p.s());
+    }
+    launched("lrnBackward");
   }
 }

@@ -31,7 +31,7 @@ public final class CudaBackendProvider implements BackendProvider {
   @Override
   public Backend create(int index) {
     CudaConfig c = CudaConfig.fromSystem();
-    return open(index, c.tf32, c.cudnnActivations);
+    return open(index, c.tf32, c.cudnnActivations, c.cudnnNormalization);
   }
 
   /**
@@ -39,16 +39,26 @@ public final class CudaBackendProvider implements BackendProvider {
    * says (the GPU suite compares with the F32 reference, so it turns TF32 off).
    */
   public static CudaBackend open(int index, boolean tf32) {
-    return open(index, tf32, CudaConfig.fromSystem().cudnnActivations);
+    CudaConfig c = CudaConfig.fromSystem();
+    return open(index, tf32, c.cudnnActivations, c.cudnnNormalization);
   }
 
   /** As {@link #open(int, boolean)}, choosing who computes ReLU, sigmoid and tanh (cuDNN or jdnn's kernels). */
   public static CudaBackend open(int index, boolean tf32, boolean cudnnActivations) {
+    return open(index, tf32, cudnnActivations, CudaConfig.fromSystem().cudnnNormalization);
+  }
+
+  /**
+   * As {@link #open(int, boolean, boolean)}, also choosing who computes batch norm and LRN (cuDNN
+   * where its definitions allow, or always jdnn's kernels).
+   */
+  public static CudaBackend open(int index, boolean tf32, boolean cudnnActivations, boolean cudnnNormalization) {
     Probe.Result r = probe(index);
     if (!r.ok()) throw new IllegalStateException("device cuda:" + index + " is not usable: " + reason(r));
     CudaDevice gpu = CudaDevice.open(index, Kernels.ptx(), tf32, CudaConfig.fromSystem().deterministic);
     return new CudaBackend(index, gpu, describe(index, r) + (tf32 ? ", TF32 on" : ", TF32 off")
-        + (cudnnActivations ? "" : ", jdnn activation kernels"), cudnnActivations);
+        + (cudnnActivations ? "" : ", jdnn activation kernels")
+        + (cudnnNormalization ? "" : ", jdnn normalization kernels"), cudnnActivations, cudnnNormalization);
   }
 
   /** The probe of device {@code index}, run once per process; never throws. */

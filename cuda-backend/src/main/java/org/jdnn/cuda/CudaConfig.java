@@ -25,6 +25,9 @@ import java.util.Properties;
  *       <td>prefer deterministic cuDNN convolution algorithms (default true)</td></tr>
  *   <tr><td>{@code jdnn.cuda.activations}</td><td>{@code JDNN_CUDA_ACTIVATIONS}</td>
  *       <td>{@code cudnn} (default) or {@code jdnn}: who computes ReLU, sigmoid and tanh</td></tr>
+ *   <tr><td>{@code jdnn.cuda.normalization}</td><td>{@code JDNN_CUDA_NORMALIZATION}</td>
+ *       <td>{@code cudnn} (default) or {@code jdnn}: who computes batch norm and LRN (cuDNN only where
+ *       its definition is the reference's; see BatchNormPlan and LrnPlan)</td></tr>
  *   <tr><td>{@code jdnn.cuda.cublasForwarder}</td><td>{@code JDNN_CUDA_CUBLAS_FORWARDER}</td>
  *       <td>a prebuilt forwarding {@code libcublas.so.12} to use instead of building one</td></tr>
  *   <tr><td>{@code jdnn.cuda.cacheDir}</td><td>{@code JDNN_CUDA_CACHE_DIR}</td>
@@ -41,6 +44,8 @@ public final class CudaConfig {
   public final boolean deterministic;
   /** ReLU, sigmoid and tanh by cuDNN (true) or by jdnn's kernels with the reference formulas. */
   public final boolean cudnnActivations;
+  /** Batch norm and LRN by cuDNN where its definitions allow (true) or always by jdnn's kernels. */
+  public final boolean cudnnNormalization;
   public final Path cublasForwarder;
   public final Path cacheDir;
   public final String cc;
@@ -62,6 +67,11 @@ public final class CudaConfig {
       throw new IllegalArgumentException("jdnn.cuda.activations must be cudnn or jdnn; received '" + act + "'");
     }
     this.cudnnActivations = act.equals("cudnn");
+    String norm = get(props, env, "jdnn.cuda.normalization", "JDNN_CUDA_NORMALIZATION", "cudnn");
+    if (!norm.equals("cudnn") && !norm.equals("jdnn")) {
+      throw new IllegalArgumentException("jdnn.cuda.normalization must be cudnn or jdnn; received '" + norm + "'");
+    }
+    this.cudnnNormalization = norm.equals("cudnn");
     String fwd = get(props, env, "jdnn.cuda.cublasForwarder", "JDNN_CUDA_CUBLAS_FORWARDER", "");
     this.cublasForwarder = fwd.isEmpty() ? null : Path.of(fwd);
     String cache = get(props, env, "jdnn.cuda.cacheDir", "JDNN_CUDA_CACHE_DIR", "");

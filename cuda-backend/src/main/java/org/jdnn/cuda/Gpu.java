@@ -49,6 +49,27 @@ public interface Gpu {
   void softmax(SoftmaxPlan p, boolean log, boolean f64, Block x, long xOff, Block y, long yOff, Block dy, long dyOff,
       Block dx, long dxOff);
 
+  /** A device operand: a block and a byte offset into it. */
+  record Operand(Block block, long off) {}
+
+  /**
+   * cuDNN batch norm in training mode (spatial): y, and the batch mean and inverse standard
+   * deviation saved in {@code mean} and {@code invStd}; no running statistics.
+   */
+  void batchNormTraining(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand bias, Operand y,
+      Operand mean, Operand invStd);
+
+  /** cuDNN batch norm in inference mode with the given running statistics. */
+  void batchNormInference(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand bias, Operand runningMean,
+      Operand runningVar, Operand y);
+
+  /** cuDNN batch norm's backward from the saved mean and inverse standard deviation. */
+  void batchNormBackward(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand dy, Operand mean,
+      Operand invStd, Operand dx, Operand dWeight, Operand dBias);
+
+  /** cuDNN cross-channel LRN forward ({@code dy == null}: y from x) or backward (dx from x, y and dy). */
+  void lrn(LrnPlan p, boolean f64, Operand x, Operand y, Operand dy, Operand dx);
+
   /** Which convolution algorithm was chosen, per shape. */
   Map<String, String> chosenAlgorithms();
 

@@ -29,6 +29,16 @@ public final class Kernels {
     m.put("fill_b8", 3);
     m.put("fill_b32", 3);
     m.put("fill_b64", 3);
+    for (String b : new String[] {"b8", "b32", "b64"}) {
+      m.put("permute_" + b, 4);
+      m.put("window_" + b, 9);
+      m.put("where_" + b, 7);
+      m.put("pad_" + b, 6);
+      m.put("unpool_scatter_" + b, 7);
+      m.put("unpool_backward_" + b, 6);
+    }
+    m.put("unpool_winner", 5);
+    for (String t : new String[] {"i32", "i64", "u8"}) m.put("scalar_" + t, 5);
     for (String t : new String[] {"f32", "f64"}) {
       m.put("rand_uniform_" + t, 5);
       m.put("rand_normal_" + t, 5);
@@ -40,8 +50,20 @@ public final class Kernels {
       m.put("argmax_" + t, 5);
       m.put("pool_forward_" + t, 3);
       m.put("pool_backward_" + t, 4);
-      m.put("act_forward_" + t, 4);
-      m.put("act_backward_" + t, 6);
+      m.put("act_forward_" + t, 6);
+      m.put("act_backward_" + t, 8);
+      m.put("pad_backward_" + t, 5);
+      m.put("pool_indices_" + t, 4);
+      m.put("adaptive_forward_" + t, 4);
+      m.put("adaptive_argmax_" + t, 3);
+      m.put("adaptive_backward_" + t, 5);
+      m.put("upsample_forward_" + t, 5);
+      m.put("upsample_backward_" + t, 5);
+      m.put("bn_training_" + t, 10);
+      m.put("bn_inference_" + t, 10);
+      m.put("bn_backward_" + t, 11);
+      m.put("lrn_forward_" + t, 9);
+      m.put("lrn_backward_" + t, 11);
       for (String l : new String[] {"i32", "i64", "u8"}) m.put("one_hot_" + l + "_" + t, 4);
     }
     ENTRIES = java.util.Collections.unmodifiableMap(m);
@@ -56,6 +78,14 @@ public final class Kernels {
 
   public static String convert(DType from, DType to) {
     return "convert_" + suffix(from) + "_" + suffix(to);
+  }
+
+  /**
+   * The suffix of the copy kernels (which move bit patterns) for a dtype's element width: b8
+   * (U8), b32 (F32, I32), b64 (F64, I64).
+   */
+  public static String width(DType t) {
+    return "b" + 8 * t.bytes();
   }
 
   /** The F32/F64 variant of a floating-point kernel; other dtypes are not supported by it. */

@@ -238,6 +238,37 @@ class CudaBackendOnFakeGpuTest {
       calls.add("cudnn softmax " + (dy == null ? "forward" : "backward"));
     }
 
+    void operands(String what, Gpu.Operand... ops) {
+      for (Gpu.Operand o : ops) if (o != null) cudnnOperand(o.block(), o.off(), what);
+    }
+
+    @Override
+    public void batchNormTraining(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+        Gpu.Operand y, Gpu.Operand mean, Gpu.Operand invStd) {
+      operands("batch norm training", x, weight, bias, y, mean, invStd);
+      calls.add("cudnn batchnorm training");
+    }
+
+    @Override
+    public void batchNormInference(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+        Gpu.Operand runningMean, Gpu.Operand runningVar, Gpu.Operand y) {
+      operands("batch norm inference", x, weight, bias, runningMean, runningVar, y);
+      calls.add("cudnn batchnorm inference");
+    }
+
+    @Override
+    public void batchNormBackward(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand dy,
+        Gpu.Operand mean, Gpu.Operand invStd, Gpu.Operand dx, Gpu.Operand dWeight, Gpu.Operand dBias) {
+      operands("batch norm backward", x, weight, dy, mean, invStd, dx, dWeight, dBias);
+      calls.add("cudnn batchnorm backward");
+    }
+
+    @Override
+    public void lrn(LrnPlan p, boolean f64, Gpu.Operand x, Gpu.Operand y, Gpu.Operand dy, Gpu.Operand dx) {
+      operands("lrn", x, y, dy, dx);
+      calls.add("cudnn lrn " + (dy == null ? "forward" : "backward"));
+    }
+
     @Override
     public Map<String, String> chosenAlgorithms() {
       return Map.of();
@@ -306,9 +337,12 @@ class CudaBackendOnFakeGpuTest {
         be.poolBackward(pg, x, y, g(pg.outputShape(), DType.F32), g(pg.inputShape(), DType.F32));
       }
     }
-    for (Activation a : java.util.List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH)) {
-      be.activation(a, g(2, 3, 5), g(2, 3, 5));
-      be.activationBackward(a, g(2, 3, 5), g(2, 3, 5), g(2, 3, 5), g(2, 3, 5));
+    for (Activation a : Activation.examples()) {
+      for (DType d : new DType[] {DType.F32, DType.F64}) {
+        be.activation(a, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d));
+        be.activationBackward(a, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d), g(Shape.of(2, 3, 5), d),
+            g(Shape.of(2, 3, 5), d));
+      }
     }
     for (boolean log : new boolean[] {false, true}) {
       be.softmax(log, 1, g(2, 3, 5), g(2, 3, 5));
@@ -325,6 +359,56 @@ class CudaBackendOnFakeGpuTest {
       for (DType o : new DType[] {DType.F32, DType.F64}) be.oneHot(g(Shape.of(6), l), g(Shape.of(6, 4), o));
     }
 
+    for (DType d : DType.values()) {
+      be.permute(g(Shape.of(2, 3, 5), d), new int[] {2, 0, 1}, g(Shape.of(5, 2, 3), d));
+      be.narrow(g(Shape.of(2, 7, 5), d), 1, 2, g(Shape.of(2, 3, 5), d));
+      be.narrowAssign(g(Shape.of(2, 3, 5), d), 1, 4, g(Shape.of(2, 7, 5), d));
+      be.where(g(Shape.of(2, 1, 5), d), g(Shape.of(2, 3, 5), d), g(Shape.of(5), d), g(Shape.of(2, 3, 5), d));
+      for (org.jdnn.spi.PadMode m : org.jdnn.spi.PadMode.values()) {
+        be.pad(m, new int[] {1, 2}, new int[] {2, 1}, 0.5, g(Shape.of(2, 3, 5), d), g(Shape.of(2, 6, 8), d));
+      }
+    }
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      for (org.jdnn.spi.PadMode m : org.jdnn.spi.PadMode.values()) {
+        be.padBackward(m, new int[] {1, 2}, new int[] {2, 1}, g(Shape.of(2, 6, 8), d), g(Shape.of(2, 3, 5), d));
+      }
+    }
+    PoolGeometry mg = PoolGeometry.of(Mode.MAX, Shape.of(2, 2, 6, 6), new int[] {3, 3}, new int[] {2, 2},
+        new int[] {1, 1}, new int[] {1, 1}, true);
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      Tensor pooled = g(mg.outputShape(), d);
+      Tensor indices = g(mg.outputShape(), DType.I64);
+      be.maxPoolWithIndices(mg, g(mg.inputShape(), d), pooled, indices);
+      be.unpool(pooled, indices, g(mg.inputShape(), d));
+      be.unpoolBackward(g(mg.inputShape(), d), indices, g(mg.outputShape(), d));
+      for (boolean max : new boolean[] {false, true}) {
+        be.adaptivePool(max, g(Shape.of(2, 3, 7, 5), d), g(Shape.of(2, 3, 3, 2), d));
+        be.adaptivePoolBackward(max, g(Shape.of(2, 3, 7, 5), d), g(Shape.of(2, 3, 3, 2), d), g(Shape.of(2, 3, 3, 2), d),
+            g(Shape.of(2, 3, 7, 5), d));
+      }
+      for (org.jdnn.spi.UpsampleMode m : org.jdnn.spi.UpsampleMode.values()) {
+        be.upsample(m, m == org.jdnn.spi.UpsampleMode.LINEAR, g(Shape.of(2, 3, 4, 5), d), g(Shape.of(2, 3, 8, 9), d));
+        be.upsampleBackward(m, false, g(Shape.of(2, 3, 8, 9), d), g(Shape.of(2, 3, 4, 5), d));
+      }
+    }
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      for (Shape xs : new Shape[] {Shape.of(4, 3), Shape.of(2, 3, 5, 7)}) {
+        for (double eps : new double[] {1e-5, 0}) { // eps 0 is below what jdnn gives cuDNN: the kernels
+          be.batchNormTraining(g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), eps, g(xs, d), g(Shape.of(3), d),
+              g(Shape.of(3), d));
+          be.batchNormInference(g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), g(Shape.of(3), d), g(Shape.of(3), d),
+              eps, g(xs, d));
+        }
+        be.batchNormBackward(g(xs, d), g(Shape.of(3), d), g(xs, d), g(Shape.of(3), d), g(Shape.of(3), d), g(xs, d),
+            g(Shape.of(3), d), g(Shape.of(3), d));
+      }
+      for (int size : new int[] {5, 4}) { // an even size goes to the kernels
+        be.lrn(size, 1e-4, 0.75, 2, g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d));
+        be.lrnBackward(size, 1e-4, 0.75, 2, g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d),
+            g(Shape.of(2, 7, 3, 3), d), g(Shape.of(2, 7, 3, 3), d));
+      }
+    }
+
     // What went where.
     assertEquals(3 * 3, count("cudnn conv"), "three convolutions, three directions");
     assertEquals(20, count("launch convert_"), "every dtype pair but the 5 same-dtype copies");
@@ -335,14 +419,47 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(3 + 2, count("cudnn pooling"));
     assertEquals(3, count("launch pool_forward_f32"));
     assertEquals(1 + 3, count("launch pool_backward_f32"));
-    assertEquals(6, count("cudnn activation"));
+    assertEquals(2 * 2 * 3, count("cudnn activation"), "ReLU, sigmoid and tanh by cuDNN, F32 and F64");
+    int extended = Activation.examples().size() - 3;
+    assertEquals(extended, count("launch act_forward_f32"), "the other kinds by the kernels");
+    assertEquals(extended, count("launch act_backward_f64"));
     assertEquals(4, count("cudnn softmax"));
     assertTrue(count("DtoD") > 5, "unaligned cuDNN operands were staged through aligned blocks");
+    // Data movement by element width: U8 on b8, F32 and I32 on b32, F64 and I64 on b64.
+    for (String op : new String[] {"permute", "window", "where"}) {
+      int calls = op.equals("window") ? 2 : 1; // narrow and narrowAssign
+      assertEquals(calls, count("launch " + op + "_b8"), op);
+      assertEquals(2 * calls, count("launch " + op + "_b32"), op);
+      assertEquals(2 * calls, count("launch " + op + "_b64"), op);
+    }
+    assertEquals(4 * 2, count("launch pad_b64"), "four modes, F64 and I64");
+    assertEquals(4, count("launch pad_backward_f32"));
+    // Unpooling: indices by the pooling window scan; the scatter through the last-writer pass.
+    assertEquals(1, count("launch pool_indices_f64"));
+    assertEquals(2, count("launch unpool_winner"));
+    assertEquals(1, count("launch unpool_scatter_b32"));
+    assertEquals(1, count("launch unpool_backward_b64"));
+    assertEquals(2, count("launch adaptive_forward_f32"));
+    assertEquals(1, count("launch adaptive_argmax_f32"), "only max pooling's backward needs the argmax");
+    assertEquals(2, count("launch adaptive_backward_f64"));
+    assertEquals(2, count("launch upsample_forward_f64"));
+    assertEquals(2, count("launch upsample_backward_f32"));
+    // Normalisation: cuDNN where the plans allow it, the kernels where they do not.
+    assertEquals(2 * 2, count("cudnn batchnorm training"), "eps 1e-5, F32 and F64, two shapes");
+    assertEquals(2 * 2, count("cudnn batchnorm inference"));
+    assertEquals(2 * 2, count("cudnn batchnorm backward"));
+    assertEquals(2, count("launch bn_training_f32"), "eps 0");
+    assertEquals(2, count("launch bn_inference_f64"));
+    assertEquals(0, count("launch bn_backward_"));
+    assertEquals(2, count("cudnn lrn forward"), "size 5");
+    assertEquals(2, count("cudnn lrn backward"));
+    assertEquals(1, count("launch lrn_forward_f32"), "size 4");
+    assertEquals(1, count("launch lrn_backward_f64"));
   }
 
   @Test
-  void theActivationKernelsReplaceCudnnWhenAsked() {
-    CudaBackend kernels = new CudaBackend(0, gpu, "cuda:0 (fake)", false);
+  void theKernelsReplaceCudnnWhenAsked() {
+    CudaBackend kernels = new CudaBackend(0, gpu, "cuda:0 (fake)", false, false);
     for (Activation a : java.util.List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH)) {
       Tensor x = Guarded.of(kernels, DType.F32, Shape.of(7), new double[7]).tensor();
       Tensor y = Guarded.of(kernels, DType.F32, Shape.of(7), new double[7]).tensor();
@@ -352,6 +469,22 @@ class CudaBackendOnFakeGpuTest {
     assertEquals(0, count("cudnn activation"));
     assertEquals(3, count("launch act_forward_f32"));
     assertEquals(3, count("launch act_backward_f32"));
+    for (DType d : new DType[] {DType.F32, DType.F64}) {
+      Shape xs = Shape.of(2, 3, 5, 7);
+      Shape cs = Shape.of(3);
+      Tensor x = Guarded.of(kernels, d, xs, null).tensor();
+      Tensor c = Guarded.of(kernels, d, cs, null).tensor();
+      kernels.batchNormTraining(x, c, c, 1e-5, x, c, c);
+      kernels.batchNormInference(x, c, c, c, c, 1e-5, x);
+      kernels.batchNormBackward(x, c, x, c, c, x, c, c);
+      kernels.lrn(5, 1e-4, 0.75, 2, x, x);
+      kernels.lrnBackward(5, 1e-4, 0.75, 2, x, x, x, x);
+    }
+    assertEquals(0, count("cudnn batchnorm") + count("cudnn lrn"), "jdnn.cuda.normalization=jdnn: " + gpu.calls);
+    for (String k : new String[] {"bn_training", "bn_inference", "bn_backward", "lrn_forward", "lrn_backward"}) {
+      assertEquals(1, count("launch " + k + "_f32"), k);
+      assertEquals(1, count("launch " + k + "_f64"), k);
+    }
   }
 
   @Test

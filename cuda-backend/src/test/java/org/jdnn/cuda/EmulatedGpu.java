@@ -23,8 +23,9 @@ import org.jdnn.tensor.Tensor;
  * A GPU emulated on the CPU, for running the real {@link CudaBackend} through the conformance and
  * golden suites in CI: device memory is native memory (direct buffers, 256-byte aligned like
  * cuMemAlloc's), jdnn's kernels are the real {@code jdnn_kernels.cu} compiled for the host and
- * called through JNI with CUDA's parameter layout (one block of one thread, see
- * {@code src/test/cuda/emu.h}), and what cuBLAS and cuDNN would compute is computed from the
+ * called through JNI with CUDA's parameter layout (on a grid of up to {@link #MAX_BLOCKS} blocks
+ * of up to {@link #MAX_THREADS} real threads, see {@code src/test/cuda/emu.h}), and what cuBLAS
+ * and cuDNN would compute is computed from the
  * backend's plans by {@link GemmPlan#referenceColumnMajor} and {@link NaiveBackend} on the
  * dimensions the plans give cuDNN. So everything but NVIDIA's libraries and the hardware is the
  * code that runs on a GPU: the backend's validation, planning, staging and argument marshalling,
@@ -33,7 +34,16 @@ import org.jdnn.tensor.Tensor;
 final class EmulatedGpu implements Gpu {
   private static volatile boolean loaded;
 
-  static native boolean launch0(String kernel, byte[] params);
+  static native boolean launch0(String kernel, byte[] params, int blocks, int threads);
+
+  /**
+   * The grid the emulator runs a launch on: at most this many blocks (in turn) of at most this
+   * many threads (real threads, together). Every kernel is written for any grid (grid-stride and
+   * block-stride loops), so a smaller grid computes the same result; more than one block and
+   * thread exercises the index arithmetic and the block-wide trees with their barriers.
+   */
+  static final int MAX_BLOCKS = 2;
+  static final int MAX_THREADS = 8;
 
   static native int kernelCount0();
 
@@ -48,7 +58,7 @@ final class EmulatedGpu implements Gpu {
       Path javaHome = Path.of(System.getProperty("java.home"));
       Path include = javaHome.resolve("include");
       if (!Files.isDirectory(include)) include = javaHome.getParent().resolve("include");
-      Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-shared", "-fPIC",
+      Process p = new ProcessBuilder("g++", "-std=c++17", "-O1", "-ffp-contract=off", "-shared", "-fPIC", "-pthread",
           "-I" + include, "-I" + include.resolve("linux"), "-o", lib.toString(),
           Path.of("src/test/cuda/emu_jni.cpp").toAbsolutePath().toString()).redirectErrorStream(true).start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -162,7 +172,13 @@ final class EmulatedGpu implements Gpu {
 
   @Override
   public void launch(String kernel, int blocks, int threads, Object... args) {
-    if (!launch0(kernel, pack(args))) throw new IllegalArgumentException("the emulator has no kernel " + kernel);
+    if (blocks < 1 || threads < 1 || threads > 1024) {
+      throw new IllegalArgumentException(kernel + ": a CUDA launch needs 1 to 1024 threads and at least one block; received "
+          + blocks + " x " + threads);
+    }
+    if (!launch0(kernel, pack(args), Math.min(blocks, MAX_BLOCKS), Math.min(threads, MAX_THREADS))) {
+      throw new IllegalArgumentException("the emulator has no kernel " + kernel);
+    }
   }
 
   @Override
@@ -295,6 +311,130 @@ final class EmulatedGpu implements Gpu {
       ref.softmaxBackward(log, 1, load(y, yOff, dims, f64), load(dy, dyOff, dims, f64), tdx);
       store(tdx, dx, dxOff, f64);
     }
+  }
+
+  // ------------------------------------------------------------------ cuDNN batch norm and LRN, as documented
+
+  private Tensor load(Gpu.Operand o, int[] dims, boolean f64) {
+    return load(o.block(), o.off(), dims, f64);
+  }
+
+  private void store(Tensor t, Gpu.Operand o, boolean f64) {
+    store(t, o.block(), o.off(), f64);
+  }
+
+  /** What cuDNN requires of a spatial batch norm as jdnn calls it; the emulation refuses anything else. */
+  private static void checkBatchNormPlan(BatchNormPlan p) {
+    int[] x = p.xDims();
+    if (!p.cudnn() || x.length != 4 || x[3] != 1 || x[0] != p.n() || x[1] != p.c() || x[2] != p.s()
+        || !java.util.Arrays.equals(p.paramDims(), new int[] {1, x[1], 1, 1})) {
+      throw new IllegalStateException("a batch norm cuDNN would not compute as planned: " + p);
+    }
+    if (p.eps() < BatchNormPlan.CUDNN_MIN_EPS) {
+      throw new IllegalStateException("eps " + p.eps() + " below CUDNN_BN_MIN_EPSILON reached cuDNN");
+    }
+  }
+
+  /** cudnnBatchNormalizationForwardTraining: saveMean = batch mean, saveInvVariance = 1/sqrt(biased var + eps). */
+  @Override
+  public void batchNormTraining(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+      Gpu.Operand y, Gpu.Operand mean, Gpu.Operand invStd) {
+    checkBatchNormPlan(p);
+    int[] c = {p.paramDims()[1]};
+    DType t = f64 ? DType.F64 : DType.F32;
+    Tensor ty = Tensor.empty(Shape.of(p.xDims()), t, ref);
+    Tensor tm = Tensor.empty(Shape.of(c), t, ref);
+    Tensor ti = Tensor.empty(Shape.of(c), t, ref);
+    ref.batchNormTraining(load(x, p.xDims(), f64), load(weight, c, f64), load(bias, c, f64), p.eps(), ty, tm, ti);
+    store(ty, y, f64);
+    store(tm, mean, f64);
+    store(ti, invStd, f64);
+  }
+
+  @Override
+  public void batchNormInference(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand bias,
+      Gpu.Operand runningMean, Gpu.Operand runningVar, Gpu.Operand y) {
+    checkBatchNormPlan(p);
+    int[] c = {p.paramDims()[1]};
+    Tensor ty = Tensor.empty(Shape.of(p.xDims()), f64 ? DType.F64 : DType.F32, ref);
+    ref.batchNormInference(load(x, p.xDims(), f64), load(weight, c, f64), load(bias, c, f64),
+        load(runningMean, c, f64), load(runningVar, c, f64), p.eps(), ty);
+    store(ty, y, f64);
+  }
+
+  /** cudnnBatchNormalizationBackward with the saved mean and inverse variance. */
+  @Override
+  public void batchNormBackward(BatchNormPlan p, boolean f64, Gpu.Operand x, Gpu.Operand weight, Gpu.Operand dy,
+      Gpu.Operand mean, Gpu.Operand invStd, Gpu.Operand dx, Gpu.Operand dWeight, Gpu.Operand dBias) {
+    checkBatchNormPlan(p);
+    int[] c = {p.paramDims()[1]};
+    DType t = f64 ? DType.F64 : DType.F32;
+    Tensor tdx = Tensor.empty(Shape.of(p.xDims()), t, ref);
+    Tensor tdw = Tensor.empty(Shape.of(c), t, ref);
+    Tensor tdb = Tensor.empty(Shape.of(c), t, ref);
+    ref.batchNormBackward(load(x, p.xDims(), f64), load(weight, c, f64), load(dy, p.xDims(), f64),
+        load(mean, c, f64), load(invStd, c, f64), tdx, tdw, tdb);
+    store(tdx, dx, f64);
+    store(tdw, dWeight, f64);
+    store(tdb, dBias, f64);
+  }
+
+  /**
+   * cudnnLRNCrossChannelForward/Backward by cuDNN's documented definition, not the SPI's: the window
+   * of n channels is {@code [c - (n-1)/2, c + n - 1 - (n-1)/2]} (for n = 10, c-4 .. c+5), the sum is
+   * scaled by {@code lrnAlpha / n}, and cuDNN rejects n outside 1..16, k below 1e-5 and beta below
+   * 0.01. So a plan that handed cuDNN an even size, or scaled alpha, fails the conformance suite here.
+   */
+  @Override
+  public void lrn(LrnPlan p, boolean f64, Gpu.Operand x, Gpu.Operand y, Gpu.Operand dy, Gpu.Operand dx) {
+    int n = p.size();
+    if (!p.cudnn() || n < LrnPlan.CUDNN_LRN_MIN_N || n > LrnPlan.CUDNN_LRN_MAX_N || p.k() < LrnPlan.CUDNN_LRN_MIN_K
+        || p.beta() < LrnPlan.CUDNN_LRN_MIN_BETA || p.dims().length != 4 || p.dims()[3] != 1) {
+      throw new IllegalStateException("cuDNN rejects this LRN: " + p);
+    }
+    int[] d = p.dims();
+    int batch = d[0];
+    int channels = d[1];
+    int spatial = d[2];
+    int total = batch * channels * spatial;
+    double[] xv = read(x.block(), x.off(), total, f64);
+    int behind = (n - 1) / 2;
+    int ahead = n - 1 - behind;
+    double[] den = new double[total];
+    for (int b = 0; b < batch; b++) {
+      for (int c = 0; c < channels; c++) {
+        for (int s = 0; s < spatial; s++) {
+          double sum = 0;
+          for (int w = Math.max(0, c - behind); w <= Math.min(channels - 1, c + ahead); w++) {
+            double v = xv[(b * channels + w) * spatial + s];
+            sum += v * v;
+          }
+          den[(b * channels + c) * spatial + s] = p.k() + p.alpha() / n * sum;
+        }
+      }
+    }
+    double[] out = new double[total];
+    if (dy == null) {
+      for (int i = 0; i < total; i++) out[i] = xv[i] * Math.pow(den[i], -p.beta());
+      write(y.block(), y.off(), out, f64);
+      return;
+    }
+    double[] yv = read(y.block(), y.off(), total, f64);
+    double[] gv = read(dy.block(), dy.off(), total, f64);
+    for (int b = 0; b < batch; b++) {
+      for (int j = 0; j < channels; j++) {
+        for (int s = 0; s < spatial; s++) {
+          int at = (b * channels + j) * spatial + s;
+          double cross = 0;
+          for (int c = Math.max(0, j - ahead); c <= Math.min(channels - 1, j + behind); c++) {
+            int ac = (b * channels + c) * spatial + s;
+            cross += gv[ac] * yv[ac] / den[ac];
+          }
+          out[at] = gv[at] * Math.pow(den[at], -p.beta()) - 2 * p.alpha() * p.beta() / n * xv[at] * cross;
+        }
+      }
+    }
+    write(dx.block(), dx.off(), out, f64);
   }
 
   @Override

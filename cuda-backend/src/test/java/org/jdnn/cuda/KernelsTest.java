@@ -51,9 +51,14 @@ class KernelsTest {
     long inTable = Kernels.ENTRIES.keySet().stream().filter(k -> k.startsWith("convert_")).count();
     assertEquals(converts, inTable);
     assertEquals(6, count(src, "(?m)^ONE_HOT\\("));
-    for (String macro : new String[] {"RANDOM", "ELEMENTWISE", "REDUCTIONS", "POOLING", "ACTIVATIONS"}) {
+    for (String macro : new String[] {"RANDOM", "ELEMENTWISE", "REDUCTIONS", "POOLING", "ACTIVATIONS", "PADDING",
+        "UNPOOL_INDICES", "SPATIAL", "NORMALIZATION"}) {
       assertEquals(2, count(src, "(?m)^" + macro + "\\("), macro + " for f32 and f64");
     }
+    for (String macro : new String[] {"MOVEMENT", "PADDING_COPY", "UNPOOL"}) {
+      assertEquals(3, count(src, "(?m)^" + macro + "\\("), macro + " for b8, b32 and b64");
+    }
+    assertEquals(3, count(src, "(?m)^SCALAR_INTEGER\\("), "scalar ops on i32, i64 and u8");
   }
 
   @Test

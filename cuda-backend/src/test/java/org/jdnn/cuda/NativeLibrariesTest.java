@@ -225,5 +225,10 @@ class NativeLibrariesTest {
     assertEquals("jdnn.cuda.tf32 must be true or false; received 'maybe'", e.getMessage());
     assertFalse(config(Map.of(), Map.of("JDNN_CUDA_TF32", "0")).tf32, "the variable works too");
     assertFalse(config(Map.of("jdnn.cuda.tf32", "false"), Map.of("JDNN_CUDA_TF32", "1")).tf32, "the property wins");
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> config(Map.of("jdnn.cuda.normalization", "miopen"), Map.of()));
+    assertEquals("jdnn.cuda.normalization must be cudnn or jdnn; received 'miopen'", e.getMessage());
+    org.junit.jupiter.api.Assertions.assertTrue(config(Map.of(), Map.of()).cudnnNormalization, "cuDNN by default");
+    assertFalse(config(Map.of(), Map.of("JDNN_CUDA_NORMALIZATION", "jdnn")).cudnnNormalization);
   }
 }

@@ -327,4 +327,92 @@ class PlansTest {
         () -> BroadcastPlan.of(Shape.of(d), Shape.of(d), Shape.of(e)));
     assertTrue(ex.getMessage().contains("at most 8"), ex.getMessage());
   }
+
+  static Stream<Object[]> permuteCases() {
+    return Stream.of(new Object[] {Shape.of(7, 13), new int[] {1, 0}},
+        new Object[] {Shape.of(2, 3, 5, 7), new int[] {0, 2, 3, 1}},
+        new Object[] {Shape.of(2, 3, 5, 7), new int[] {3, 1, 0, 2}},
+        new Object[] {Shape.of(2, 3, 5, 7), new int[] {0, 1, 2, 3}},
+        new Object[] {Shape.of(1, 4, 1), new int[] {2, 1, 0}},
+        new Object[] {Shape.of(2, 2, 3, 4, 5), new int[] {4, 0, 3, 1, 2}},
+        new Object[] {Shape.of(2, 1, 3, 1, 2, 2, 1, 2, 3, 2), new int[] {9, 8, 7, 6, 5, 4, 3, 2, 1, 0}});
+  }
+
+  /** The kernel's gather on the plan reads the element NaiveBackend's permute reads. */
+  @ParameterizedTest(name = "{0} by {1}")
+  @MethodSource("permuteCases")
+  void permutePlanGathersTheRightElements(Shape x, int[] axes) {
+    PermutePlan p = PermutePlan.of(x, axes);
+    Shape out = PermutePlan.outShape(x, axes);
+    long[] xs = x.strides();
+    int[] c = new int[out.rank()];
+    for (int i = 0; i < out.numel(); i++) {
+      int rest = i;
+      for (int a = out.rank() - 1; a >= 0; a--) {
+        c[a] = rest % out.dim(a);
+        rest /= out.dim(a);
+      }
+      long src = 0;
+      for (int a = 0; a < c.length; a++) src += c[a] * xs[axes[a]];
+      assertEquals(src, p.source(i), "output element " + i);
+    }
+    assertEquals(17, p.kernelStruct().length, "the Perm struct: rank, then 2 x 8 longs");
+  }
+
+  @Test
+  void permuteMergesAxesThatStayNeighbours() {
+    assertArrayEquals(new long[] {210}, PermutePlan.of(Shape.of(2, 3, 5, 7), new int[] {0, 1, 2, 3}).shape(), "identity");
+    PermutePlan p = PermutePlan.of(Shape.of(2, 3, 5, 7), new int[] {0, 2, 3, 1}); // NCHW -> NHWC
+    assertArrayEquals(new long[] {2, 35, 3}, p.shape());
+    assertArrayEquals(new long[] {105, 1, 35}, p.stride());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PermutePlan.of(Shape.of(2, 3), new int[] {0}));
+    assertEquals("permute: axes must list each of the 2 axes of [2, 3] once; received [0]", e.getMessage());
+  }
+
+  @Test
+  void padPlanSeesTheTensorAsOuterTimesThePaddedAxes() {
+    PadPlan p = PadPlan.of("pad", org.jdnn.spi.PadMode.REFLECT, new int[] {1, 2}, new int[] {3, 0}, Shape.of(2, 3, 5, 6));
+    assertEquals(6, p.outer());
+    assertArrayEquals(new long[] {5, 6}, p.in());
+    assertArrayEquals(new long[] {9, 8}, p.out());
+    assertEquals(Shape.of(2, 3, 9, 8), p.outShape(Shape.of(2, 3, 5, 6)));
+    long[] k = p.kernelStruct();
+    assertEquals(34, k.length, "the Pad struct: k, outer, then 4 x 8 longs");
+    assertArrayEquals(new long[] {2, 6, 5, 6}, java.util.Arrays.copyOf(k, 4));
+    assertArrayEquals(new long[] {1, 2}, java.util.Arrays.copyOfRange(k, 18, 20), "before");
+    assertArrayEquals(new long[] {3, 0}, java.util.Arrays.copyOfRange(k, 26, 28), "after");
+    assertEquals(1, PadPlan.of("pad", org.jdnn.spi.PadMode.CONSTANT, new int[] {1, 1, 1}, new int[] {0, 0, 0},
+        Shape.of(2, 3, 4)).outer(), "every axis padded");
+  }
+
+  @Test
+  void batchNormPlanGivesCudnnTheSpatialViewOrSaysWhyNot() {
+    BatchNormPlan p = BatchNormPlan.of("bn", Shape.of(2, 3, 5, 7), 1e-5, true);
+    assertTrue(p.cudnn(), p.why());
+    assertArrayEquals(new int[] {2, 3, 35, 1}, p.xDims(), "(N, C, S, 1): spatial mode reduces over N and S");
+    assertArrayEquals(new int[] {1, 3, 1, 1}, p.paramDims());
+    assertArrayEquals(new int[] {4, 3, 1, 1}, BatchNormPlan.of("bn", Shape.of(4, 3), 1e-5, true).xDims(), "(N, C)");
+    assertArrayEquals(new int[] {2, 2, 60, 1}, BatchNormPlan.of("bn", Shape.of(2, 2, 3, 4, 5), 0.1, true).xDims(), "3-d");
+    BatchNormPlan small = BatchNormPlan.of("bn", Shape.of(2, 3), 1e-6, true);
+    assertFalse(small.cudnn());
+    assertEquals("eps 1.0E-6 is below 1e-5, the CUDNN_BN_MIN_EPSILON of older cuDNN", small.why());
+    assertEquals("jdnn.cuda.normalization=jdnn", BatchNormPlan.of("bn", Shape.of(2, 3), 1e-5, false).why());
+    assertFalse(BatchNormPlan.of("bn", Shape.of(2, 3, 1 << 16, 1 << 15), 1e-5, true).cudnn(), "2^32 elements");
+  }
+
+  @Test
+  void lrnPlanGivesCudnnOnlyWhatItComputesAsPyTorch() {
+    LrnPlan p = LrnPlan.of("lrn", Shape.of(2, 7, 5, 5), 5, 1e-4, 0.75, 2, true);
+    assertTrue(p.cudnn(), p.why());
+    assertArrayEquals(new int[] {2, 7, 25, 1}, p.dims());
+    assertEquals(1e-4, p.alpha(), "cuDNN divides lrnAlpha by n itself, as PyTorch divides alpha by size");
+    assertEquals("even size 4: cuDNN's window is PyTorch's mirrored",
+        LrnPlan.of("lrn", Shape.of(2, 7), 4, 1, 1, 1, true).why());
+    assertEquals("size 17 outside cuDNN's 1..16", LrnPlan.of("lrn", Shape.of(2, 7), 17, 1, 1, 1, true).why());
+    assertEquals("k 1.0E-6 below cuDNN's minimum 1e-5", LrnPlan.of("lrn", Shape.of(2, 7), 3, 1, 1, 1e-6, true).why());
+    assertEquals("beta 0.001 below cuDNN's minimum 0.01", LrnPlan.of("lrn", Shape.of(2, 7), 3, 1, 1e-3, 1, true).why());
+    assertTrue(LrnPlan.of("lrn", Shape.of(2, 7), 1, 1, 1, 1, true).cudnn(), "size 1: the channel alone, either way");
+    assertTrue(LrnPlan.of("lrn", Shape.of(2, 7), 15, 1, 1, 1, true).cudnn());
+  }
 }

@@ -80,5 +80,59 @@ public final class RedistCheck {
     }
     System.out.println("cuDNN accepted " + ok + " convolution descriptor sets (F32 and F64) and " + pools
         + " pooling descriptors built by ConvPlan/PoolPlan, and computed the same output shapes as jdnn");
+    normalization();
+  }
+
+  /**
+   * Batch norm and LRN: cuDNN derives from each BatchNormPlan's data descriptor the per-channel
+   * descriptor the plan expects ((1, C, 1, 1), the data's type), and stores each LrnPlan's
+   * descriptor values unchanged (no range error, alpha not rescaled).
+   */
+  static void normalization() {
+    int[][] shapes = {{4, 3}, {2, 5}, {3, 4, 13}, {2, 3, 5, 7}, {8, 16, 17, 19}, {2, 2, 3, 4, 5}, {1, 64, 56, 56}};
+    int bn = 0;
+    for (int[] s : shapes) {
+      BatchNormPlan p = BatchNormPlan.of("batchNorm", org.jdnn.tensor.Shape.of(s), 1e-5, true);
+      for (boolean f64 : new boolean[] {false, true}) {
+        int[] got = org.jdnn.cuda.jni.CudaDevice.batchNormParamDims(p, f64);
+        if (!java.util.Arrays.equals(got, p.paramDims())) {
+          throw new AssertionError("cuDNN derives " + java.util.Arrays.toString(got) + " for " + p + "; jdnn expects "
+              + java.util.Arrays.toString(p.paramDims()));
+        }
+        bn++;
+      }
+    }
+    int lrn = 0;
+    for (int size : new int[] {1, 3, 5, 7, 9, 15}) {
+      for (double[] abk : new double[][] {{1e-4, 0.75, 2}, {2, 0.75, 1}, {0.5, 1.5, 1e-5}, {1, 0.01, 0.5}}) {
+        LrnPlan p = LrnPlan.of("lrn", org.jdnn.tensor.Shape.of(2, 16, 5, 5), size, abk[0], abk[1], abk[2], true);
+        if (!p.cudnn()) throw new AssertionError("expected cuDNN to compute " + p);
+        double[] got = org.jdnn.cuda.jni.CudaDevice.lrnDescriptorValues(p);
+        double[] want = {size, abk[0], abk[1], abk[2]};
+        if (!java.util.Arrays.equals(got, want)) {
+          throw new AssertionError("cuDNN stores the LRN descriptor as " + java.util.Arrays.toString(got) + "; jdnn set "
+              + java.util.Arrays.toString(want));
+        }
+        lrn++;
+      }
+    }
+    // The ranges LrnPlan keeps away from cuDNN are the ones cuDNN rejects.
+    int rejected = 0;
+    for (double[] c : new double[][] {{17, 1, 0.75, 1}, {0, 1, 0.75, 1}, {5, 1, 0.75, 1e-6}, {5, 1, 0.005, 1}}) {
+      LrnPlan planned = LrnPlan.of("lrn", org.jdnn.tensor.Shape.of(2, 16, 5, 5), Math.max(1, (int) c[0]), c[1], c[2],
+          c[3], true);
+      if (c[0] >= 1 && planned.cudnn()) throw new AssertionError("LrnPlan gives cuDNN " + planned);
+      LrnPlan forced = new LrnPlan(true, null, 2, 16, 25, new int[] {2, 16, 25, 1}, (int) c[0], c[1], c[2], c[3]);
+      try {
+        org.jdnn.cuda.jni.CudaDevice.lrnDescriptorValues(forced);
+        throw new AssertionError("cuDNN accepted an LRN descriptor outside its documented range: " + forced);
+      } catch (org.jdnn.cuda.jni.CudaException e) {
+        if (!e.getMessage().contains("CUDNN_STATUS_BAD_PARAM")) throw e;
+        rejected++;
+      }
+    }
+    System.out.println("cuDNN derived the per-channel descriptors of " + bn + " BatchNormPlans (F32 and F64) as "
+        + "(1, C, 1, 1), stored " + lrn + " LrnPlan descriptors unchanged, and rejected the " + rejected
+        + " LRN settings (n 17, n 0, k 1e-6, beta 0.005) that LrnPlan sends to jdnn's kernels");
   }
 }

@@ -25,14 +25,18 @@ import jcuda.jcudnn.cudnnConvolutionDescriptor;
 import jcuda.jcudnn.cudnnConvolutionFwdAlgoPerf;
 import jcuda.jcudnn.cudnnFilterDescriptor;
 import jcuda.jcudnn.cudnnHandle;
+import jcuda.jcudnn.cudnnLRNDescriptor;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 import jcuda.runtime.JCuda;
+import org.jdnn.cuda.BatchNormPlan;
 import org.jdnn.cuda.ConvDirection;
 import org.jdnn.cuda.ConvPlan;
 import org.jdnn.cuda.DeviceAllocator;
 import org.jdnn.cuda.DeviceAllocator.Block;
 import org.jdnn.cuda.GemmPlan;
+import org.jdnn.cuda.Gpu.Operand;
+import org.jdnn.cuda.LrnPlan;
 import org.jdnn.cuda.PoolPlan;
 import org.jdnn.cuda.SoftmaxPlan;
 
@@ -545,6 +549,143 @@ public final class CudaDevice implements org.jdnn.cuda.Gpu {
       }
     } finally {
       JCudnn.cudnnDestroyTensorDescriptor(td);
+    }
+  }
+
+  // ------------------------------------------------------------------ batch norm and LRN
+
+  private static Pointer at(Operand o) {
+    return at(o.block(), o.off());
+  }
+
+  /** The per-channel descriptor cuDNN derives for spatial batch norm over {@code xd}. */
+  private static cudnnTensorDescriptor batchNormParams(cudnnTensorDescriptor xd) {
+    cudnnTensorDescriptor pd = new cudnnTensorDescriptor();
+    dnn(JCudnn.cudnnCreateTensorDescriptor(pd), "cudnnCreateTensorDescriptor");
+    dnn(JCudnn.cudnnDeriveBNTensorDescriptor(pd, xd, BatchNormPlan.CUDNN_BATCHNORM_SPATIAL),
+        "cudnnDeriveBNTensorDescriptor");
+    return pd;
+  }
+
+  /**
+   * cudnnBatchNormalizationForwardTraining, spatial mode: exponential-average factor 0 and no
+   * running buffers (core updates the running statistics), the batch mean and inverse standard
+   * deviation saved into {@code mean} and {@code invStd}.
+   */
+  @Override
+  public void batchNormTraining(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand bias, Operand y,
+      Operand mean, Operand invStd) {
+    bind();
+    cudnnTensorDescriptor xd = tensor(f64, p.xDims());
+    cudnnTensorDescriptor pd = batchNormParams(xd);
+    try {
+      dnn(JCudnn.cudnnBatchNormalizationForwardTraining(cudnn, BatchNormPlan.CUDNN_BATCHNORM_SPATIAL, scale(f64, 1),
+          scale(f64, 0), xd, at(x), xd, at(y), pd, at(weight), at(bias), 0.0, new Pointer(), new Pointer(), p.eps(),
+          at(mean), at(invStd)), "cudnnBatchNormalizationForwardTraining(" + java.util.Arrays.toString(p.xDims())
+          + ", eps " + p.eps() + ")");
+    } finally {
+      JCudnn.cudnnDestroyTensorDescriptor(pd);
+      JCudnn.cudnnDestroyTensorDescriptor(xd);
+    }
+  }
+
+  @Override
+  public void batchNormInference(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand bias,
+      Operand runningMean, Operand runningVar, Operand y) {
+    bind();
+    cudnnTensorDescriptor xd = tensor(f64, p.xDims());
+    cudnnTensorDescriptor pd = batchNormParams(xd);
+    try {
+      dnn(JCudnn.cudnnBatchNormalizationForwardInference(cudnn, BatchNormPlan.CUDNN_BATCHNORM_SPATIAL, scale(f64, 1),
+          scale(f64, 0), xd, at(x), xd, at(y), pd, at(weight), at(bias), at(runningMean), at(runningVar), p.eps()),
+          "cudnnBatchNormalizationForwardInference(" + java.util.Arrays.toString(p.xDims()) + ")");
+    } finally {
+      JCudnn.cudnnDestroyTensorDescriptor(pd);
+      JCudnn.cudnnDestroyTensorDescriptor(xd);
+    }
+  }
+
+  /** cudnnBatchNormalizationBackward from the saved statistics; dx, dWeight and dBias overwritten (betas 0). */
+  @Override
+  public void batchNormBackward(BatchNormPlan p, boolean f64, Operand x, Operand weight, Operand dy, Operand mean,
+      Operand invStd, Operand dx, Operand dWeight, Operand dBias) {
+    bind();
+    cudnnTensorDescriptor xd = tensor(f64, p.xDims());
+    cudnnTensorDescriptor pd = batchNormParams(xd);
+    try {
+      dnn(JCudnn.cudnnBatchNormalizationBackward(cudnn, BatchNormPlan.CUDNN_BATCHNORM_SPATIAL, scale(f64, 1),
+          scale(f64, 0), scale(f64, 1), scale(f64, 0), xd, at(x), xd, at(dy), xd, at(dx), pd, at(weight), at(dWeight),
+          at(dBias), p.eps(), at(mean), at(invStd)),
+          "cudnnBatchNormalizationBackward(" + java.util.Arrays.toString(p.xDims()) + ")");
+    } finally {
+      JCudnn.cudnnDestroyTensorDescriptor(pd);
+      JCudnn.cudnnDestroyTensorDescriptor(xd);
+    }
+  }
+
+  private static cudnnLRNDescriptor lrnDescriptor(LrnPlan p) {
+    cudnnLRNDescriptor d = new cudnnLRNDescriptor();
+    dnn(JCudnn.cudnnCreateLRNDescriptor(d), "cudnnCreateLRNDescriptor");
+    dnn(JCudnn.cudnnSetLRNDescriptor(d, p.size(), p.alpha(), p.beta(), p.k()), "cudnnSetLRNDescriptor(n " + p.size()
+        + ", alpha " + p.alpha() + ", beta " + p.beta() + ", k " + p.k() + ")");
+    return d;
+  }
+
+  /** cudnnLRNCrossChannelForward ({@code dy == null}) or Backward, CUDNN_LRN_CROSS_CHANNEL_DIM1. */
+  @Override
+  public void lrn(LrnPlan p, boolean f64, Operand x, Operand y, Operand dy, Operand dx) {
+    bind();
+    cudnnLRNDescriptor ld = lrnDescriptor(p);
+    cudnnTensorDescriptor td = tensor(f64, p.dims());
+    try {
+      if (dy == null) {
+        dnn(JCudnn.cudnnLRNCrossChannelForward(cudnn, ld, LrnPlan.CUDNN_LRN_CROSS_CHANNEL_DIM1, scale(f64, 1), td,
+            at(x), scale(f64, 0), td, at(y)), "cudnnLRNCrossChannelForward");
+      } else {
+        dnn(JCudnn.cudnnLRNCrossChannelBackward(cudnn, ld, LrnPlan.CUDNN_LRN_CROSS_CHANNEL_DIM1, scale(f64, 1), td,
+            at(y), td, at(dy), td, at(x), scale(f64, 0), td, at(dx)), "cudnnLRNCrossChannelBackward");
+      }
+    } finally {
+      JCudnn.cudnnDestroyLRNDescriptor(ld);
+      JCudnn.cudnnDestroyTensorDescriptor(td);
+    }
+  }
+
+  /**
+   * The per-channel dimensions cuDNN derives for a batch-norm plan (host-side descriptor calls:
+   * no GPU needed), for checking {@link BatchNormPlan#paramDims()} against real cuDNN.
+   */
+  public static int[] batchNormParamDims(BatchNormPlan p, boolean f64) {
+    cudnnTensorDescriptor xd = tensor(f64, p.xDims());
+    cudnnTensorDescriptor pd = batchNormParams(xd);
+    try {
+      int[] type = {0};
+      int[] nb = {0};
+      int[] dims = new int[p.xDims().length];
+      int[] strides = new int[p.xDims().length];
+      dnn(JCudnn.cudnnGetTensorNdDescriptor(pd, dims.length, type, nb, dims, strides), "cudnnGetTensorNdDescriptor");
+      if (type[0] != (f64 ? CUDNN_DATA_DOUBLE : CUDNN_DATA_FLOAT)) {
+        throw new IllegalStateException("cuDNN derived data type " + type[0] + " for the batch-norm parameters");
+      }
+      return java.util.Arrays.copyOf(dims, nb[0]);
+    } finally {
+      JCudnn.cudnnDestroyTensorDescriptor(pd);
+      JCudnn.cudnnDestroyTensorDescriptor(xd);
+    }
+  }
+
+  /** The LRN descriptor as cuDNN stores it ({n, alpha, beta, k}), for checking an {@link LrnPlan} without a GPU. */
+  public static double[] lrnDescriptorValues(LrnPlan p) {
+    cudnnLRNDescriptor d = lrnDescriptor(p);
+    try {
+      int[] n = {0};
+      double[] alpha = {0};
+      double[] beta = {0};
+      double[] k = {0};
+      dnn(JCudnn.cudnnGetLRNDescriptor(d, n, alpha, beta, k), "cudnnGetLRNDescriptor");
+      return new double[] {n[0], alpha[0], beta[0], k[0]};
+    } finally {
+      JCudnn.cudnnDestroyLRNDescriptor(d);
     }
   }
 

@@ -31,7 +31,8 @@ public final class GpuSuite {
    * {@code GpuSuiteListTest} checks that this list names every test class of the package.
    */
   public static final List<Class<?>> CLASSES = List.of(CudaBackendTest.class, CudaConformanceTest.class,
-      CudaGoldenTest.class, LeNetParityTest.class);
+      CudaKernelsConformanceTest.class, CudaGoldenTest.class, LeNetParityTest.class, ResNetParityTest.class,
+      ModelZooStepTest.class);
 
   private GpuSuite() {}
 
