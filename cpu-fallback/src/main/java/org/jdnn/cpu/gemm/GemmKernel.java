@@ -1,0 +1,69 @@
+package org.jdnn.cpu.gemm;
+
+/**
+ * The register-blocked heart of {@link PackedSgemm}: one {@code mr x width} tile of C from a packed
+ * sliver of A and a packed sliver of B.
+ *
+ * <p>Packed layouts (written by {@link PackedSgemm}): the A sliver holds {@code kc} columns of
+ * {@code mr} values each, {@code a[ai + p*mr + r] = A(i0 + r, p0 + p)}; the B sliver holds
+ * {@code kc} rows of {@code width} values, {@code b[bi + p*width + j] = B(p0 + p, j0 + j)}. Rows and
+ * columns past the edge of the matrix are packed as zeros, so a kernel always computes a whole
+ * tile and only its store looks at the edge.
+ *
+ * <p>Every implementation must give each element of C the same sequence of roundings wherever the
+ * tile sits (an edge tile or an inner one): results then do not depend on how the threads split C.
+ */
+public abstract class GemmKernel {
+  /** Rows of the register tile. */
+  public final int mr;
+  /** Widest tile, in columns: the width of B slivers except the last one of a block. */
+  public final int nr;
+  /** Column granularity: the last sliver of a block is padded to a multiple of this. */
+  public final int step;
+
+  protected GemmKernel(int mr, int nr, int step) {
+    this.mr = mr;
+    this.nr = nr;
+    this.step = step;
+  }
+
+  /** For reports: what computes, e.g. {@code Vector API 512-bit, 6x64 tile}. */
+  public abstract String name();
+
+  /**
+   * {@code C[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * C[i, j]} for {@code i < rows},
+   * {@code j < cols} of the tile at {@code c[ci]} (row stride {@code ldc}); {@code beta == 0} never
+   * reads C.
+   *
+   * @param width the packed B sliver's width: a multiple of {@link #step}, at most {@link #nr},
+   *     at least {@code cols}
+   * @param rows at most {@link #mr}
+   */
+  public abstract void tile(int kc, float[] a, int ai, float[] b, int bi, int width,
+      float[] c, int ci, int ldc, int rows, int cols, float alpha, float beta);
+
+  /**
+   * {@code C = alpha T + beta C} over a tile's valid part, from the raw sums {@code t} (row stride
+   * {@code ldt}). Every kernel ends here, so every element of C gets the same roundings.
+   */
+  protected static void merge(float[] t, int ldt, float[] c, int ci, int ldc, int rows, int cols,
+      float alpha, float beta) {
+    for (int r = 0; r < rows; r++) {
+      int tr = r * ldt;
+      int cr = ci + r * ldc;
+      if (alpha == 1) {
+        if (beta == 0) System.arraycopy(t, tr, c, cr, cols);
+        else if (beta == 1) for (int j = 0; j < cols; j++) c[cr + j] += t[tr + j];
+        else for (int j = 0; j < cols; j++) c[cr + j] = t[tr + j] + beta * c[cr + j];
+      } else {
+        if (beta == 0) for (int j = 0; j < cols; j++) c[cr + j] = alpha * t[tr + j];
+        else for (int j = 0; j < cols; j++) c[cr + j] = alpha * t[tr + j] + beta * c[cr + j];
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+}
