@@ -48,6 +48,43 @@ public final class GemmKernels {
     }
   }
 
+  /**
+   * The F32 FMA peak in GFLOP/s that {@code threads} threads of the shared pool reach together
+   * (at most the pool's size), measured by a register-only Vector API loop; NaN without the Vector
+   * API. Takes about {@code seconds}, after a warm-up.
+   */
+  public static double fmaPeak(int threads, double seconds) {
+    if (vectorUnavailable() != null) return Double.NaN;
+    try {
+      Class<?> probe = Class.forName("org.jdnn.cpu.gemm.FmaProbe");
+      java.lang.reflect.Method run = probe.getDeclaredMethod("run", long.class);
+      run.setAccessible(true);
+      java.lang.reflect.Field flops = probe.getDeclaredField("FLOPS_PER_ITERATION");
+      flops.setAccessible(true);
+      int perIteration = flops.getInt(null);
+      for (int i = 0; i < 3; i++) run.invoke(null, 2_000_000L); // JIT warm-up
+      long t0 = System.nanoTime();
+      run.invoke(null, 2_000_000L);
+      double perSecond = 2_000_000L / Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+      long iterations = (long) (perSecond * seconds);
+      org.jdnn.cpu.CpuThreads pool = org.jdnn.cpu.CpuThreads.get();
+      int t = Math.min(threads, pool.threads());
+      float[] sink = new float[t];
+      long start = System.nanoTime();
+      pool.forChunks(t, c -> {
+        try {
+          sink[c] = (float) run.invoke(null, iterations);
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return (double) perIteration * iterations * t / elapsed / 1e9;
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return Double.NaN;
+    }
+  }
+
   /** Why the Vector API kernel cannot run here, or null when it can. */
   static String vectorUnavailable() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
