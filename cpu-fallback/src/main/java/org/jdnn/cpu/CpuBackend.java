@@ -263,9 +263,16 @@ public final class CpuBackend extends NaiveBackend {
       super.pool(g, x, y);
       return;
     }
-    Pool2 p = new Pool2(g);
     float[] X = f(x);
     float[] Y = f(y);
+    if (MaxPool2d.applies(g)) {
+      MaxPool2d mp = new MaxPool2d(g);
+      threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
+        for (int c = c0; c < c1; c++) mp.forward(X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane);
+      });
+      return;
+    }
+    Pool2 p = new Pool2(g);
     threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
       for (int c = c0; c < c1; c++) p.forward(X, off(x) + c * p.inPlane, Y, off(y) + c * p.outPlane);
     });
@@ -277,10 +284,22 @@ public final class CpuBackend extends NaiveBackend {
       super.poolBackward(g, x, y, dy, dx);
       return;
     }
-    Pool2 p = new Pool2(g);
     float[] X = f(x);
     float[] DY = f(dy);
     float[] DX = f(dx);
+    if (MaxPool2d.applies(g)) {
+      MaxPool2d mp = new MaxPool2d(g);
+      float[] Y = f(y);
+      threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
+        for (int c = c0; c < c1; c++) {
+          int dxOff = off(dx) + c * mp.inPlane;
+          Arrays.fill(DX, dxOff, dxOff + mp.inPlane, 0f);
+          mp.backward(X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane, DY, off(dy) + c * mp.outPlane, DX, dxOff);
+        }
+      });
+      return;
+    }
+    Pool2 p = new Pool2(g);
     threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
       for (int c = c0; c < c1; c++) {
         int dxOff = off(dx) + c * p.inPlane;
@@ -457,7 +476,7 @@ public final class CpuBackend extends NaiveBackend {
     threads.forRange(n(x), GRAIN, (i0, i1) -> {
       switch (a) {
         case RELU:
-          for (int i = i0; i < i1; i++) DX[dxo + i] = X[xo + i] > 0 ? DY[go + i] : 0f;
+          reluBackward(X, xo + i0, DY, go + i0, DX, dxo + i0, i1 - i0);
           break;
         case SIGMOID:
           for (int i = i0; i < i1; i++) DX[dxo + i] = DY[go + i] * Y[yo + i] * (1 - Y[yo + i]);
@@ -469,6 +488,19 @@ public final class CpuBackend extends NaiveBackend {
           throw new AssertionError(a);
       }
     });
+  }
+
+  /**
+   * {@code dx = x > 0 ? dy : 0} without a branch: on real activations the sign is a coin toss, and
+   * the mispredicted branch cost more than the rest of the step's element-wise work (JFR). The
+   * mask is all ones exactly when x's bits are those of a positive number that is not NaN.
+   */
+  private static void reluBackward(float[] x, int xo, float[] dy, int go, float[] dx, int dxo, int n) {
+    for (int i = 0; i < n; i++) {
+      int bits = Float.floatToRawIntBits(x[xo + i]);
+      int mask = (-bits >> 31) & ((bits - 0x7f800001) >> 31); // 0 < bits <= +infinity
+      dx[dxo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[go + i]) & mask);
+    }
   }
 
   @Override

@@ -1,0 +1,105 @@
+package org.jdnn.cpu;
+
+import org.jdnn.spi.PoolGeometry;
+
+/**
+ * Max pooling of 2-d planes (any window, stride, padding, dilation, ceil mode), the fast path of
+ * {@link CpuBackend}: instead of a window scan per output with bounds tests on every tap, it
+ * sweeps each input row of a window across a whole output row, over the columns that lie inside
+ * the input (computed once per tap). NaN wins, as in the reference; a window that only covers
+ * padding gives -infinity.
+ *
+ * <p>The backward routes each gradient to the window's first element equal to the forward output
+ * (the first NaN where the output is NaN): the same element as the reference's first maximum.
+ */
+final class MaxPool2d {
+  private final int h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw;
+  final int inPlane;
+  final int outPlane;
+
+  /** Whether {@code g} is max pooling over 2-d planes (or 3-d ones of depth 1 with a window of depth 1). */
+  static boolean applies(PoolGeometry g) {
+    int r = g.spatialRank();
+    return g.mode == PoolGeometry.Mode.MAX && (r == 2 || r == 1
+        || r == 3 && g.inSize[0] == 1 && g.kernel[0] == 1 && g.padding[0] == 0);
+  }
+
+  MaxPool2d(PoolGeometry g) {
+    int[] in = NaiveBackend.to3(g.inSize, 1);
+    int[] out = NaiveBackend.to3(g.outSize, 1);
+    int[] k = NaiveBackend.to3(g.kernel, 1);
+    int[] s = NaiveBackend.to3(g.stride, 1);
+    int[] p = NaiveBackend.to3(g.padding, 0);
+    int[] d = NaiveBackend.to3(g.dilation, 1);
+    h = in[1];
+    w = in[2];
+    oh = out[1];
+    ow = out[2];
+    kh = k[1];
+    kw = k[2];
+    sh = s[1];
+    sw = s[2];
+    ph = p[1];
+    pw = p[2];
+    dh = d[1];
+    dw = d[2];
+    inPlane = in[0] * h * w;
+    outPlane = out[0] * oh * ow;
+  }
+
+  private int lo(int iw0) {
+    return iw0 >= 0 ? 0 : Math.min(ow, (-iw0 + sw - 1) / sw);
+  }
+
+  private int hi(int iw0) {
+    int last = w - 1 - iw0;
+    return last < 0 ? 0 : Math.min(ow, last / sw + 1);
+  }
+
+  /** One plane of x into one plane of y. */
+  void forward(float[] x, int xOff, float[] y, int yOff) {
+    for (int r = 0; r < oh; r++) {
+      int yr = yOff + r * ow;
+      java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
+      for (int i = 0; i < kh; i++) {
+        int ih = r * sh - ph + i * dh;
+        if (ih < 0 || ih >= h) continue;
+        int xr = xOff + ih * w;
+        for (int j = 0; j < kw; j++) {
+          int iw0 = -pw + j * dw;
+          int hi = hi(iw0);
+          // Math.max: NaN wins, as in the reference, and no branch to mispredict on random data.
+          // (It also prefers +0 to -0, which equal each other: the backward's search is unaffected.)
+          for (int c = lo(iw0); c < hi; c++) y[yr + c] = Math.max(y[yr + c], x[xr + c * sw + iw0]);
+        }
+      }
+    }
+  }
+
+  /** Adds each output's gradient to its window's first maximum in {@code dx} (zeroed by the caller). */
+  void backward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    for (int r = 0; r < oh; r++) {
+      for (int c = 0; c < ow; c++) {
+        int o = r * ow + c;
+        int at = first(x, xOff, r, c, y[yOff + o]);
+        if (at >= 0) dx[dxOff + at] += dy[dyOff + o];
+      }
+    }
+  }
+
+  /** Plane index of the window's first element equal to {@code max} (or NaN when it is NaN), -1 if none. */
+  private int first(float[] x, int xOff, int r, int c, float max) {
+    boolean nan = max != max;
+    for (int i = 0; i < kh; i++) {
+      int ih = r * sh - ph + i * dh;
+      if (ih < 0 || ih >= h) continue;
+      for (int j = 0; j < kw; j++) {
+        int iw = c * sw - pw + j * dw;
+        if (iw < 0 || iw >= w) continue;
+        float v = x[xOff + ih * w + iw];
+        if (nan ? v != v : v == max) return ih * w + iw;
+      }
+    }
+    return -1;
+  }
+}
