@@ -129,6 +129,10 @@ public final class CpuBackend extends NaiveBackend {
     float[] X = f(x);
     float[] W = f(w);
     float[] Y = f(y);
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.forward(gemm, threads, g, X, off(x), W, off(w), Y, off(y));
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps; // GEMM depth per group
@@ -164,6 +168,10 @@ public final class CpuBackend extends NaiveBackend {
     float[] W = f(w);
     float[] DY = f(dy);
     float[] DX = f(dx);
+    if (ImplicitConv.applies(g) && !u.isIdentity()
+        && ImplicitConv.backwardData(gemm, threads, g, W, off(w), DY, off(dy), DX, off(dx))) {
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps;
@@ -197,6 +205,10 @@ public final class CpuBackend extends NaiveBackend {
     Im2col u = new Im2col(g);
     float[] X = f(x);
     float[] DY = f(dy);
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.backwardFilter(gemm, threads, g, X, off(x), DY, off(dy), f(dw), off(dw));
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps;

@@ -62,12 +62,24 @@ public final class PackedSgemm {
    */
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    gemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
+  }
+
+  /**
+   * As {@link #gemm(boolean, boolean, int, int, int, float, float[], int, int, float[], int, int, float, float[], int, int)},
+   * with B's stored rows at arbitrary offsets when {@code bRows} is not null: row {@code r} of B
+   * as stored starts at {@code b[bOff + bRows[r]]} (ldb is then unused). That makes B an
+   * implicit im2col matrix whose rows are shifted views of one zero-padded image: the packing
+   * reads them where they are, and no column matrix is built.
+   */
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, float beta, float[] c, int cOff, int ldc) {
     CpuThreads pool = CpuThreads.get();
     long work = (long) m * n * k;
     int mTiles = (m + kernel.mr - 1) / kernel.mr;
     int nTiles = (n + kernel.nr - 1) / kernel.nr;
     if (pool.threads() == 1 || work < PARALLEL_WORK || Math.max(mTiles, nTiles) < 2) {
-      serial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows, 0, beta, c, cOff, ldc);
       return;
     }
     // Split the dimension with more tiles, in whole tiles.
@@ -79,12 +91,14 @@ public final class PackedSgemm {
         int i0 = t0 * unit;
         int i1 = Math.min(m, t1 * unit);
         int ao = transA ? aOff + i0 : aOff + i0 * lda;
-        serial(transA, transB, i1 - i0, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+        run(transA, transB, i1 - i0, n, k, alpha, a, ao, lda, b, bOff, ldb, bRows, 0, beta, c, cOff + i0 * ldc, ldc);
       } else {
         int j0 = t0 * unit;
         int j1 = Math.min(n, t1 * unit);
-        int bo = transB ? bOff + j0 * ldb : bOff + j0;
-        serial(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bo, ldb, beta, c, cOff + j0, ldc);
+        // columns j0.. of op(B): further along each row of B, or (transposed) later rows of B
+        int bo = transB ? (bRows == null ? bOff + j0 * ldb : bOff) : bOff + j0;
+        run(transA, transB, m, j1 - j0, k, alpha, a, aOff, lda, b, bo, ldb, bRows, transB ? j0 : 0, beta, c,
+            cOff + j0, ldc);
       }
     });
   }
@@ -92,6 +106,19 @@ public final class PackedSgemm {
   /** The product on the calling thread only. */
   public void serial(boolean transA, boolean transB, int m, int n, int k, float alpha,
       float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, 0, beta, c, cOff, ldc);
+  }
+
+  /** {@link #serial} with B's rows at offsets, as in {@link #gemm(boolean, boolean, int, int, int, float, float[], int, int, float[], int, int, int[], float, float[], int, int)}. */
+  public void serial(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, float beta, float[] c, int cOff, int ldc) {
+    run(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, bRows, 0, beta, c, cOff, ldc);
+  }
+
+  /** The loop nest; {@code bRows[bRow0 + r]} is where stored row r of B starts (when not null). */
+  private void run(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      float[] a, int aOff, int lda, float[] b, int bOff, int ldb, int[] bRows, int bRow0, float beta,
+      float[] c, int cOff, int ldc) {
     if (m <= 0 || n <= 0) return;
     if (k <= 0 || alpha == 0) {
       scale(m, n, beta, c, cOff, ldc);
@@ -112,7 +139,7 @@ public final class PackedSgemm {
       for (int pc = 0; pc < k; pc += kcMax) {
         int kc = Math.min(kcMax, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
-        packB(transB, b, bOff, ldb, pc, kc, jc, ncur, bp);
+        packB(transB, b, bOff, ldb, bRows, bRow0, pc, kc, jc, ncur, bp);
         for (int ic = 0; ic < m; ic += mc) {
           int mcur = Math.min(mc, m - ic);
           packA(transA, a, aOff, lda, ic, mcur, pc, kc, ap);
@@ -157,16 +184,24 @@ public final class PackedSgemm {
   }
 
   /** op(B)[p0:p0+kc, j0:j0+ncur] into slivers nr wide (the last one narrower), zero past column n. */
-  private void packB(boolean trans, float[] b, int bOff, int ldb, int p0, int kc, int j0, int ncur, float[] bp) {
+  private void packB(boolean trans, float[] b, int bOff, int ldb, int[] rows, int row0, int p0, int kc, int j0,
+      int ncur, float[] bp) {
     int nr = kernel.nr;
     for (int jr = 0; jr < ncur; jr += nr) {
       int cols = Math.min(nr, ncur - jr);
       int width = cols == nr ? nr : roundUp(cols, kernel.step);
       int base = jr * kc;
       if (trans) { // B stored n x k: one column of op(B) is contiguous
-        for (int j = 0; j < cols; j++) {
-          int src = bOff + (j0 + jr + j) * ldb + p0;
-          for (int p = 0; p < kc; p++) bp[base + p * width + j] = b[src + p];
+        // A transpose: in chunks of 16 rows of the sliver, so that the rows being written (each
+        // width floats apart) stay in L1 while every column visits them; one pass over all kc
+        // rows per column missed L1 on every store.
+        for (int q0 = 0; q0 < kc; q0 += 16) {
+          int q1 = Math.min(kc, q0 + 16);
+          for (int j = 0; j < cols; j++) {
+            int r = j0 + jr + j;
+            int src = bOff + (rows == null ? r * ldb : rows[row0 + r]) + p0;
+            for (int p = q0; p < q1; p++) bp[base + p * width + j] = b[src + p];
+          }
         }
         if (cols < width) {
           for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * width + cols, base + (p + 1) * width, 0f);
@@ -174,7 +209,8 @@ public final class PackedSgemm {
       } else {
         for (int p = 0; p < kc; p++) {
           int dst = base + p * width;
-          System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + jr, bp, dst, cols);
+          int r = p0 + p;
+          System.arraycopy(b, bOff + (rows == null ? r * ldb : rows[r]) + j0 + jr, bp, dst, cols);
           if (cols < width) java.util.Arrays.fill(bp, dst + cols, dst + width, 0f);
         }
       }

@@ -1,0 +1,272 @@
+package org.jdnn.cpu;
+
+import org.jdnn.cpu.gemm.PackedSgemm;
+import org.jdnn.spi.ConvGeometry;
+
+/**
+ * Stride-1 convolution as a GEMM whose B operand is never built: the sample is copied once into a
+ * zero-padded buffer, and row {@code (c, kd, kh, kw)} of the im2col matrix is then that buffer
+ * read from offset {@code c*Vp + kd*dil*Hp*Wp + kh*dil*Wp + kw*dil} on, one flat run. The GEMM's
+ * packing reads those rows in place ({@link org.jdnn.cpu.gemm.PackedSgemm} with row offsets), so
+ * im2col's copy and its per-row overhead are gone; the price is that the output is computed on
+ * the padded width ({@code Wp} columns per row, the last {@code Wp - OW} of them garbage) and
+ * compacted afterwards. With LeNet's small planes (im2col rows of 10 to 28 floats) im2col was the
+ * largest item of the step's profile; this removes it.
+ *
+ * <p>Layouts, 3 spatial axes canonical (1-d and 2-d have leading sizes of 1): a padded plane is
+ * {@code Dp x Hp x Wp}; a flat output row holds {@code L = (OD-1) Hp Wp + (OH-1) Wp + OW}
+ * values, the valid output {@code (od, oh, ow)} at {@code od Hp Wp + oh Wp + ow}.
+ */
+final class ImplicitConv {
+  final int[] in;
+  final int[] out;
+  final int[] k;
+  final int[] p;
+  final int[] d;
+  final int taps;
+  final int inVolume;
+  final int outVolume;
+  /** Padded input plane and its size. */
+  final int dp, hp, wp, paddedVolume;
+  /** Length of a flat output row. */
+  final int flat;
+  /** Offset of each im2col row (c, tap) in the padded buffer of {@code channels} planes. */
+  final int[] rows;
+  final boolean padded;
+
+  /** Whether the geometry is one this path computes: stride 1 on every axis. */
+  static boolean applies(ConvGeometry g) {
+    for (int s : g.stride) if (s != 1) return false;
+    return true;
+  }
+
+  /**
+   * @param channels planes per sample in the image convolved (input channels of one group)
+   */
+  ImplicitConv(int channels, int[] inSize, int[] outSize, int[] kernel, int[] padding, int[] dilation) {
+    in = NaiveBackend.to3(inSize, 1);
+    out = NaiveBackend.to3(outSize, 1);
+    k = NaiveBackend.to3(kernel, 1);
+    p = NaiveBackend.to3(padding, 0);
+    d = NaiveBackend.to3(dilation, 1);
+    taps = k[0] * k[1] * k[2];
+    inVolume = in[0] * in[1] * in[2];
+    outVolume = out[0] * out[1] * out[2];
+    dp = in[0] + 2 * p[0];
+    hp = in[1] + 2 * p[1];
+    wp = in[2] + 2 * p[2];
+    paddedVolume = dp * hp * wp;
+    flat = (out[0] - 1) * hp * wp + (out[1] - 1) * wp + out[2];
+    padded = p[0] + p[1] + p[2] > 0;
+    rows = new int[channels * taps];
+    int r = 0;
+    for (int c = 0; c < channels; c++) {
+      for (int kd = 0; kd < k[0]; kd++) {
+        for (int kh = 0; kh < k[1]; kh++) {
+          for (int kw = 0; kw < k[2]; kw++) {
+            rows[r++] = c * paddedVolume + (kd * d[0] * hp + kh * d[1]) * wp + kw * d[2];
+          }
+        }
+      }
+    }
+  }
+
+  /** The forward geometry of one group of {@code g}. */
+  static ImplicitConv forward(ConvGeometry g) {
+    return new ImplicitConv(g.inChannels / g.groups, g.inSize, g.outSize, g.kernel, g.padding, g.dilation);
+  }
+
+  /**
+   * The backward-data geometry of one group: the full correlation of dy with the flipped kernel,
+   * i.e. a forward convolution of dy padded by {@code dil*(k-1) - pad} (null when that is negative
+   * on some axis: padding wider than the dilated kernel).
+   */
+  static ImplicitConv backwardData(ConvGeometry g) {
+    int n = g.kernel.length;
+    int[] pad = new int[n];
+    for (int i = 0; i < n; i++) {
+      pad[i] = g.dilation[i] * (g.kernel[i] - 1) - g.padding[i];
+      if (pad[i] < 0) return null;
+    }
+    return new ImplicitConv(g.outChannels / g.groups, g.outSize, g.inSize, g.kernel, pad, g.dilation);
+  }
+
+  /** Copies {@code channels} planes from {@code x[xOff]} into {@code dst} with zero borders. */
+  void pad(float[] x, int xOff, int channels, float[] dst) {
+    java.util.Arrays.fill(dst, 0, channels * paddedVolume, 0f);
+    for (int c = 0; c < channels; c++) {
+      for (int id = 0; id < in[0]; id++) {
+        for (int ih = 0; ih < in[1]; ih++) {
+          System.arraycopy(x, xOff + ((c * in[0] + id) * in[1] + ih) * in[2], dst,
+              c * paddedVolume + ((id + p[0]) * hp + ih + p[1]) * wp + p[2], in[2]);
+        }
+      }
+    }
+  }
+
+  /** Valid outputs of {@code channels} flat rows (row stride {@code flat}) into dense planes at {@code y[yOff]}. */
+  void compact(float[] src, int channels, float[] y, int yOff) {
+    for (int c = 0; c < channels; c++) {
+      for (int od = 0; od < out[0]; od++) {
+        for (int oh = 0; oh < out[1]; oh++) {
+          System.arraycopy(src, c * flat + (od * hp + oh) * wp, y, yOff + ((c * out[0] + od) * out[1] + oh) * out[2],
+              out[2]);
+        }
+      }
+    }
+  }
+
+  /** Dense planes at {@code y[yOff]} into flat rows (row stride {@code flat}) with zeros in the gaps. */
+  void expand(float[] y, int yOff, int channels, float[] dst) {
+    java.util.Arrays.fill(dst, 0, channels * flat, 0f);
+    for (int c = 0; c < channels; c++) {
+      for (int od = 0; od < out[0]; od++) {
+        for (int oh = 0; oh < out[1]; oh++) {
+          System.arraycopy(y, yOff + ((c * out[0] + od) * out[1] + oh) * out[2], dst, c * flat + (od * hp + oh) * wp,
+              out[2]);
+        }
+      }
+    }
+  }
+
+  /**
+   * The weights of backward-data: {@code rot[g][ci][co][t] = w[g*coutG + co][ci][taps-1-t]} (all
+   * spatial axes flipped, input and output channels swapped), for every group.
+   */
+  static void flipWeights(float[] w, int wOff, int groups, int coutG, int cinG, int taps, float[] rot) {
+    for (int g = 0; g < groups; g++) {
+      for (int co = 0; co < coutG; co++) {
+        for (int ci = 0; ci < cinG; ci++) {
+          int src = wOff + ((g * coutG + co) * cinG + ci) * taps;
+          int dst = ((g * cinG + ci) * coutG + co) * taps + taps - 1;
+          for (int t = 0; t < taps; t++) rot[dst - t] = w[src + t];
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the three convolutions
+
+  /**
+   * {@code y = conv(x, w)}: per sample and group, {@code Y_g (coutG x flat) = W_g (coutG x cinG
+   * taps) @ B}, B's rows being shifted runs of the padded sample. Samples are split over the
+   * threads, or, when fewer than the threads, each GEMM is.
+   */
+  static void forward(PackedSgemm gemm, CpuThreads threads, ConvGeometry g, float[] x, int xo, float[] w, int wo,
+      float[] y, int yo) {
+    ImplicitConv u = forward(g);
+    int cinG = g.inChannels / g.groups;
+    int coutG = g.outChannels / g.groups;
+    int depth = cinG * u.taps;
+    boolean split = g.batch >= threads.threads();
+    CpuThreads.IntRangeBody body = (n0, n1) -> {
+      float[] buf = u.padded ? Sgemm.scratch(1, g.inChannels * u.paddedVolume) : null;
+      float[] out = Sgemm.scratch(2, coutG * u.flat);
+      for (int n = n0; n < n1; n++) {
+        int xn = xo + n * g.inChannels * u.inVolume;
+        if (u.padded) u.pad(x, xn, g.inChannels, buf);
+        float[] src = u.padded ? buf : x;
+        int srcOff = u.padded ? 0 : xn;
+        for (int gi = 0; gi < g.groups; gi++) {
+          mm(gemm, !split, coutG, u.flat, depth, w, wo + gi * coutG * depth, depth, src,
+              srcOff + gi * cinG * u.paddedVolume, u.rows, 0f, out, u.flat);
+          u.compact(out, coutG, y, yo + (n * g.outChannels + gi * coutG) * u.outVolume);
+        }
+      }
+    };
+    if (split) threads.forRange(g.batch, 1, body);
+    else body.run(0, g.batch);
+  }
+
+  /**
+   * {@code dx = conv_transpose(dy, w)} as the forward convolution of dy, padded by
+   * {@code dil*(k-1) - pad}, with the flipped, channel-swapped kernel. Returns false (nothing done)
+   * where the padding is wider than the dilated kernel.
+   */
+  static boolean backwardData(PackedSgemm gemm, CpuThreads threads, ConvGeometry g, float[] w, int wo, float[] dy,
+      int dyo, float[] dx, int dxo) {
+    ImplicitConv u = backwardData(g);
+    if (u == null) return false;
+    int cinG = g.inChannels / g.groups;
+    int coutG = g.outChannels / g.groups;
+    int depth = coutG * u.taps;
+    float[] rot = new float[g.outChannels * cinG * u.taps]; // the kernel's size: per call, not per sample
+    flipWeights(w, wo, g.groups, coutG, cinG, u.taps, rot);
+    boolean split = g.batch >= threads.threads();
+    CpuThreads.IntRangeBody body = (n0, n1) -> {
+      float[] buf = u.padded ? Sgemm.scratch(1, g.outChannels * u.paddedVolume) : null;
+      float[] out = Sgemm.scratch(2, cinG * u.flat);
+      for (int n = n0; n < n1; n++) {
+        int dyn = dyo + n * g.outChannels * u.inVolume;
+        if (u.padded) u.pad(dy, dyn, g.outChannels, buf);
+        float[] src = u.padded ? buf : dy;
+        int srcOff = u.padded ? 0 : dyn;
+        for (int gi = 0; gi < g.groups; gi++) {
+          mm(gemm, !split, cinG, u.flat, depth, rot, gi * cinG * depth, depth, src,
+              srcOff + gi * coutG * u.paddedVolume, u.rows, 0f, out, u.flat);
+          u.compact(out, cinG, dx, dxo + (n * g.inChannels + gi * cinG) * u.outVolume);
+        }
+      }
+    };
+    if (split) threads.forRange(g.batch, 1, body);
+    else body.run(0, g.batch);
+    return true;
+  }
+
+  /**
+   * {@code dw = sum_n dy_n @ B_n^T}: dy expanded to the flat layout (zeros in the garbage
+   * columns, so they add nothing), B's rows read in place as in the forward. Each chunk of
+   * samples sums into its own buffer and the buffers are added in chunk order: the result depends
+   * on the thread count only.
+   */
+  static void backwardFilter(PackedSgemm gemm, CpuThreads threads, ConvGeometry g, float[] x, int xo, float[] dy,
+      int dyo, float[] dw, int dwo) {
+    ImplicitConv u = forward(g);
+    int cinG = g.inChannels / g.groups;
+    int coutG = g.outChannels / g.groups;
+    int depth = cinG * u.taps;
+    int wSize = g.outChannels * depth;
+    boolean split = g.batch >= threads.threads();
+    int chunks = split ? threads.threads() : 1;
+    float[][] partial = new float[chunks][];
+    threads.forChunks(chunks, c -> {
+      float[] acc = chunks == 1 ? dw : new float[wSize];
+      int accOff = chunks == 1 ? dwo : 0;
+      float[] buf = u.padded ? Sgemm.scratch(1, g.inChannels * u.paddedVolume) : null;
+      float[] dyFlat = Sgemm.scratch(2, coutG * u.flat);
+      int n0 = CpuThreads.from(g.batch, chunks, c);
+      int n1 = CpuThreads.from(g.batch, chunks, c + 1);
+      for (int n = n0; n < n1; n++) {
+        int xn = xo + n * g.inChannels * u.inVolume;
+        if (u.padded) u.pad(x, xn, g.inChannels, buf);
+        float[] src = u.padded ? buf : x;
+        int srcOff = u.padded ? 0 : xn;
+        for (int gi = 0; gi < g.groups; gi++) {
+          u.expand(dy, dyo + (n * g.outChannels + gi * coutG) * u.outVolume, coutG, dyFlat);
+          // dW_g (coutG x depth) += dyFlat (coutG x flat) @ B^T, B^T's column j being row j of B
+          if (split) {
+            gemm.serial(false, true, coutG, depth, u.flat, 1f, dyFlat, 0, u.flat, src, srcOff + gi * cinG * u.paddedVolume,
+                0, u.rows, n == n0 ? 0f : 1f, acc, accOff + gi * coutG * depth, depth);
+          } else {
+            gemm.gemm(false, true, coutG, depth, u.flat, 1f, dyFlat, 0, u.flat, src, srcOff + gi * cinG * u.paddedVolume,
+                0, u.rows, n == n0 ? 0f : 1f, acc, accOff + gi * coutG * depth, depth);
+          }
+        }
+      }
+      partial[c] = acc;
+    });
+    if (chunks == 1) return;
+    System.arraycopy(partial[0], 0, dw, dwo, wSize);
+    for (int c = 1; c < chunks; c++) {
+      float[] p = partial[c];
+      for (int i = 0; i < wSize; i++) dw[dwo + i] += p[i];
+    }
+  }
+
+  /** C (m x n, dense) = A (m x depth) @ B, B's rows at {@code bOff + rows[r]}; over the threads when {@code parallel}. */
+  private static void mm(PackedSgemm gemm, boolean parallel, int m, int n, int depth, float[] a, int aOff,
+      int lda, float[] b, int bOff, int[] rows, float beta, float[] c, int ldc) {
+    if (parallel) gemm.gemm(false, false, m, n, depth, 1f, a, aOff, lda, b, bOff, 0, rows, beta, c, 0, ldc);
+    else gemm.serial(false, false, m, n, depth, 1f, a, aOff, lda, b, bOff, 0, rows, beta, c, 0, ldc);
+  }
+}
