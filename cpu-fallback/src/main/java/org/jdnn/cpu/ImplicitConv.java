@@ -1,5 +1,6 @@
 package org.jdnn.cpu;
 
+import org.jdnn.cpu.gemm.GemmKernel;
 import org.jdnn.cpu.gemm.PackedSgemm;
 import org.jdnn.spi.ConvGeometry;
 
@@ -221,6 +222,10 @@ final class ImplicitConv {
    */
   static void backwardFilter(PackedSgemm gemm, CpuThreads threads, ConvGeometry g, float[] x, int xo, float[] dy,
       int dyo, float[] dw, int dwo) {
+    if (gemm.kernel().hasDotRows()) {
+      backwardFilterDots(gemm.kernel(), threads, g, x, xo, dy, dyo, dw, dwo);
+      return;
+    }
     ImplicitConv u = forward(g);
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
@@ -251,6 +256,83 @@ final class ImplicitConv {
             gemm.gemm(false, true, coutG, depth, u.flat, 1f, dyFlat, 0, u.flat, src, srcOff + gi * cinG * u.paddedVolume,
                 0, u.rows, n == n0 ? 0f : 1f, acc, accOff + gi * coutG * depth, depth);
           }
+        }
+      }
+      partial[c] = acc;
+    });
+    if (chunks == 1) return;
+    System.arraycopy(partial[0], 0, dw, dwo, wSize);
+    for (int c = 1; c < chunks; c++) {
+      float[] p = partial[c];
+      for (int i = 0; i < wSize; i++) dw[dwo + i] += p[i];
+    }
+  }
+
+  /** Floats of per-thread staging for the batched filter gradient: 2M (8 MiB) bounds the samples per pass. */
+  private static final int STAGING = 1 << 21;
+
+  /**
+   * The filter gradient as dot products over all the samples of a thread at once
+   * ({@link GemmKernel#dotRows}): the samples are staged padded (each plane followed by a little
+   * zero slack) and dy expanded to the flat layout with each row rounded up to whole vectors, so
+   * every dot runs in whole vectors and each of the 4x4 blocks of sums is reduced once, not once
+   * per sample. LeNet's C3 has flat rows of 136 floats: per-sample reductions and vector tails
+   * cost as much as the FMAs.
+   *
+   * <p>Like the GEMM path, this multiplies the garbage columns of the flat layout (zeros in dy)
+   * by whatever input they overlap, so an infinite or NaN input can reach more filter-gradient
+   * entries than in the reference, which only pairs it with real outputs.
+   */
+  private static void backwardFilterDots(GemmKernel kernel, CpuThreads threads, ConvGeometry g, float[] x, int xo,
+      float[] dy, int dyo, float[] dw, int dwo) {
+    ImplicitConv u = forward(g);
+    int cinG = g.inChannels / g.groups;
+    int coutG = g.outChannels / g.groups;
+    int depth = cinG * u.taps;
+    int wSize = g.outChannels * depth;
+    int row = (u.flat + kernel.step - 1) / kernel.step * kernel.step; // a flat row in whole vectors
+    int plane = u.paddedVolume + row - u.flat; // room for the last tap's overrun
+    int[] rows = new int[u.rows.length];
+    for (int r = 0; r < rows.length; r++) rows[r] = u.rows[r] / u.paddedVolume * plane + u.rows[r] % u.paddedVolume;
+    int xSample = g.inChannels * plane;
+    int dySample = g.outChannels * row;
+    int perPass = Math.max(1, STAGING / (xSample + dySample));
+    int chunks = Math.min(threads.threads(), g.batch);
+    float[][] partial = new float[chunks][];
+    threads.forChunks(chunks, c -> {
+      float[] acc = chunks == 1 ? dw : new float[wSize];
+      int accOff = chunks == 1 ? dwo : 0;
+      int n0 = CpuThreads.from(g.batch, chunks, c);
+      int n1 = CpuThreads.from(g.batch, chunks, c + 1);
+      int most = Math.min(perPass, n1 - n0);
+      float[] xs = Sgemm.scratch(1, most * xSample);
+      float[] dys = Sgemm.scratch(2, most * dySample);
+      for (int s0 = n0; s0 < n1; s0 += most) {
+        int nb = Math.min(most, n1 - s0);
+        java.util.Arrays.fill(xs, 0, nb * xSample, 0f);
+        java.util.Arrays.fill(dys, 0, nb * dySample, 0f);
+        for (int q = 0; q < nb; q++) {
+          int n = s0 + q;
+          for (int ci = 0; ci < g.inChannels; ci++) { // pad into planes of the staging stride
+            for (int id = 0; id < u.in[0]; id++) {
+              for (int ih = 0; ih < u.in[1]; ih++) {
+                System.arraycopy(x, xo + (((n * g.inChannels + ci) * u.in[0] + id) * u.in[1] + ih) * u.in[2], xs,
+                    q * xSample + ci * plane + ((id + u.p[0]) * u.hp + ih + u.p[1]) * u.wp + u.p[2], u.in[2]);
+              }
+            }
+          }
+          for (int co = 0; co < g.outChannels; co++) { // dy into flat rows
+            for (int od = 0; od < u.out[0]; od++) {
+              for (int oh = 0; oh < u.out[1]; oh++) {
+                System.arraycopy(dy, dyo + (((n * g.outChannels + co) * u.out[0] + od) * u.out[1] + oh) * u.out[2], dys,
+                    q * dySample + co * row + (od * u.hp + oh) * u.wp, u.out[2]);
+              }
+            }
+          }
+        }
+        for (int gi = 0; gi < g.groups; gi++) {
+          kernel.dotRows(coutG, depth, row, nb, dys, gi * coutG * row, row, dySample, xs, gi * cinG * plane, rows,
+              xSample, s0 == n0 ? 0f : 1f, acc, accOff + gi * coutG * depth, depth);
         }
       }
       partial[c] = acc;

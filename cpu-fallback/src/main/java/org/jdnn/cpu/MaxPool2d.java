@@ -56,8 +56,24 @@ final class MaxPool2d {
     return last < 0 ? 0 : Math.min(ow, last / sw + 1);
   }
 
+  /** The common case: 2x2 windows, stride 2, no padding or dilation. */
+  private boolean twoByTwo() {
+    return kh == 2 && kw == 2 && sh == 2 && sw == 2 && ph == 0 && pw == 0 && dh == 1 && dw == 1;
+  }
+
   /** One plane of x into one plane of y. */
   void forward(float[] x, int xOff, float[] y, int yOff) {
+    if (twoByTwo()) {
+      for (int r = 0; r < oh; r++) {
+        int x0 = xOff + 2 * r * w;
+        int x1 = x0 + w;
+        int yr = yOff + r * ow;
+        for (int c = 0; c < ow; c++) {
+          y[yr + c] = Math.max(Math.max(x[x0 + 2 * c], x[x0 + 2 * c + 1]), Math.max(x[x1 + 2 * c], x[x1 + 2 * c + 1]));
+        }
+      }
+      return;
+    }
     for (int r = 0; r < oh; r++) {
       int yr = yOff + r * ow;
       java.util.Arrays.fill(y, yr, yr + ow, Float.NEGATIVE_INFINITY);
@@ -78,12 +94,42 @@ final class MaxPool2d {
 
   /** Adds each output's gradient to its window's first maximum in {@code dx} (zeroed by the caller). */
   void backward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+    if (twoByTwo()) {
+      for (int r = 0; r < oh; r++) {
+        int x0 = 2 * r * w;
+        int x1 = x0 + w;
+        for (int c = 0; c < ow; c++) {
+          int o = r * ow + c;
+          float m = y[yOff + o];
+          int g = Float.floatToRawIntBits(dy[dyOff + o]);
+          // the first of the four equal to the maximum (the first NaN if it is NaN), no branch
+          int a = x0 + 2 * c;
+          int b = a + 1;
+          int e = x1 + 2 * c;
+          int f = e + 1;
+          int ha = same(x[xOff + a], m);
+          int hb = same(x[xOff + b], m) & ~ha;
+          int he = same(x[xOff + e], m) & ~(ha | hb);
+          int hf = ~(ha | hb | he);
+          dx[dxOff + a] += Float.intBitsToFloat(g & ha);
+          dx[dxOff + b] += Float.intBitsToFloat(g & hb);
+          dx[dxOff + e] += Float.intBitsToFloat(g & he);
+          dx[dxOff + f] += Float.intBitsToFloat(g & hf);
+        }
+      }
+      return;
+    }
     for (int r = 0; r < oh; r++) {
       for (int c = 0; c < ow; c++) {
         int o = r * ow + c;
         route(x, xOff, r, c, y[yOff + o], dy[dyOff + o], dx, dxOff);
       }
     }
+  }
+
+  /** All ones when {@code v} is the maximum {@code m} (both NaN counts), else 0. */
+  private static int same(float v, float m) {
+    return (v == m) | (v != v & m != m) ? -1 : 0;
   }
 
   /**

@@ -43,6 +43,25 @@ public abstract class GemmKernel {
       float[] c, int ci, int ldc, int rows, int cols, float alpha, float beta);
 
   /**
+   * {@code C[i, j] = sum_s sum_p A_s[i, p] B_s,j[p] + beta C[i, j]} ({@code beta} 0 or 1) for
+   * {@code i < m}, {@code j < n}, {@code p < k}, {@code s < batch}, where row i of A_s is at
+   * {@code a[aOff + s*aStride + i*lda]} and B_s,j at {@code b[bOff + s*bStride + rows[j]]}: a
+   * product whose operands both run along k, read in place with no packing, as dot products
+   * reduced once at the end (over the whole batch). Convolution filter gradients are this shape,
+   * with few rows in A: packing B for the GEMM (a transpose) cost many times the arithmetic.
+   * Returns false where a kernel has no such path; the caller then uses the packed GEMM.
+   */
+  public boolean dotRows(int m, int n, int k, int batch, float[] a, int aOff, int lda, int aStride, float[] b,
+      int bOff, int[] rows, int bStride, float beta, float[] c, int cOff, int ldc) {
+    return false;
+  }
+
+  /** Whether {@link #dotRows} is implemented. */
+  public boolean hasDotRows() {
+    return false;
+  }
+
+  /**
    * {@code C = alpha T + beta C} over a tile's valid part, from the raw sums {@code t} (row stride
    * {@code ldt}). Every kernel ends here, so every element of C gets the same roundings.
    */

@@ -203,15 +203,15 @@ public final class PackedSgemm {
             for (int p = q0; p < q1; p++) bp[base + p * width + j] = b[src + p];
           }
         }
-        if (cols < width) {
-          for (int p = 0; p < kc; p++) java.util.Arrays.fill(bp, base + p * width + cols, base + (p + 1) * width, 0f);
+        if (cols < width) { // a few columns of padding: loops, Arrays.fill's call cost more
+          for (int p = 0; p < kc; p++) for (int j = cols; j < width; j++) bp[base + p * width + j] = 0f;
         }
       } else {
         for (int p = 0; p < kc; p++) {
           int dst = base + p * width;
           int r = p0 + p;
           System.arraycopy(b, bOff + (rows == null ? r * ldb : rows[r]) + j0 + jr, bp, dst, cols);
-          if (cols < width) java.util.Arrays.fill(bp, dst + cols, dst + width, 0f);
+          for (int j = cols; j < width; j++) bp[dst + j] = 0f;
         }
       }
     }
