@@ -168,8 +168,8 @@ public final class CpuBackend extends NaiveBackend {
     float[] W = f(w);
     float[] DY = f(dy);
     float[] DX = f(dx);
-    if (ImplicitConv.applies(g) && !u.isIdentity()
-        && ImplicitConv.backwardData(gemm, threads, g, W, off(w), DY, off(dy), DX, off(dx))) {
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.backwardData(gemm, threads, g, W, off(w), DY, off(dy), DX, off(dx));
       return;
     }
     int cinG = g.inChannels / g.groups;
@@ -457,7 +457,7 @@ public final class CpuBackend extends NaiveBackend {
     threads.forRange(n(x), GRAIN, (i0, i1) -> {
       switch (a) {
         case RELU:
-          for (int i = i0; i < i1; i++) Y[yo + i] = Math.max(X[xo + i], 0f);
+          gemm.kernel().relu(X, xo + i0, Y, yo + i0, i1 - i0);
           break;
         case SIGMOID:
           for (int i = i0; i < i1; i++) Y[yo + i] = (float) (1 / (1 + Math.exp(-X[xo + i])));
@@ -488,7 +488,7 @@ public final class CpuBackend extends NaiveBackend {
     threads.forRange(n(x), GRAIN, (i0, i1) -> {
       switch (a) {
         case RELU:
-          reluBackward(X, xo + i0, DY, go + i0, DX, dxo + i0, i1 - i0);
+          gemm.kernel().reluBackward(X, xo + i0, DY, go + i0, DX, dxo + i0, i1 - i0);
           break;
         case SIGMOID:
           for (int i = i0; i < i1; i++) DX[dxo + i] = DY[go + i] * Y[yo + i] * (1 - Y[yo + i]);
@@ -500,19 +500,6 @@ public final class CpuBackend extends NaiveBackend {
           throw new AssertionError(a);
       }
     });
-  }
-
-  /**
-   * {@code dx = x > 0 ? dy : 0} without a branch: on real activations the sign is a coin toss, and
-   * the mispredicted branch cost more than the rest of the step's element-wise work (JFR). The
-   * mask is all ones exactly when x's bits are those of a positive number that is not NaN.
-   */
-  private static void reluBackward(float[] x, int xo, float[] dy, int go, float[] dx, int dxo, int n) {
-    for (int i = 0; i < n; i++) {
-      int bits = Float.floatToRawIntBits(x[xo + i]);
-      int mask = (-bits >> 31) & ((bits - 0x7f800001) >> 31); // 0 < bits <= +infinity
-      dx[dxo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[go + i]) & mask);
-    }
   }
 
   @Override

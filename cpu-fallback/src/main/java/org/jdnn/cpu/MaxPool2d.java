@@ -111,10 +111,11 @@ final class MaxPool2d {
           int hb = same(x[xOff + b], m) & ~ha;
           int he = same(x[xOff + e], m) & ~(ha | hb);
           int hf = ~(ha | hb | he);
-          dx[dxOff + a] += Float.intBitsToFloat(g & ha);
-          dx[dxOff + b] += Float.intBitsToFloat(g & hb);
-          dx[dxOff + e] += Float.intBitsToFloat(g & he);
-          dx[dxOff + f] += Float.intBitsToFloat(g & hf);
+          // windows do not overlap: each of the four belongs to this window alone
+          dx[dxOff + a] = Float.intBitsToFloat(g & ha);
+          dx[dxOff + b] = Float.intBitsToFloat(g & hb);
+          dx[dxOff + e] = Float.intBitsToFloat(g & he);
+          dx[dxOff + f] = Float.intBitsToFloat(g & hf);
         }
       }
       return;

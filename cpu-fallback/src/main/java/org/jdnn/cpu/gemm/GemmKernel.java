@@ -56,6 +56,33 @@ public abstract class GemmKernel {
     return false;
   }
 
+  // ---- element-wise loops that ride along with the kernel choice. C2 (JDK 17) does not vectorise
+  // a loop that stores to one float[] and loads from another it cannot prove distinct, so these
+  // plain versions run scalar; the Vector API kernel overrides them with explicit vectors.
+
+  /** {@code dst[dOff + i] += src[so + i]} for {@code i < n}. */
+  public void addTo(float[] src, int so, float[] dst, int dOff, int n) {
+    for (int i = 0; i < n; i++) dst[dOff + i] += src[so + i];
+  }
+
+  /** {@code y = max(x, 0)}, NaN staying NaN (as {@link Math#max}). */
+  public void relu(float[] x, int xo, float[] y, int yo, int n) {
+    for (int i = 0; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);
+  }
+
+  /**
+   * {@code dx = x > 0 ? dy : 0}, without a branch: on real activations the sign is a coin toss,
+   * and the mispredicted branch cost more than the loop's arithmetic. The mask is all ones
+   * exactly when x's bits are those of a positive number that is not NaN.
+   */
+  public void reluBackward(float[] x, int xo, float[] dy, int go, float[] dx, int dxo, int n) {
+    for (int i = 0; i < n; i++) {
+      int bits = Float.floatToRawIntBits(x[xo + i]);
+      int mask = (-bits >> 31) & ((bits - 0x7f800001) >> 31); // 0 < bits <= +infinity
+      dx[dxo + i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[go + i]) & mask);
+    }
+  }
+
   /** Whether {@link #dotRows} is implemented. */
   public boolean hasDotRows() {
     return false;

@@ -42,18 +42,21 @@ final class VectorKernel extends GemmKernel {
   @Override
   public void tile(int kc, float[] a, int ai, float[] b, int bi, int width, float[] c, int ci, int ldc,
       int rows, int cols, float alpha, float beta) {
-    // The kernels store raw sums into a small tile that stays in L1 and merge() applies alpha and
-    // beta: this keeps the kernels small enough for C2 to compile whole (a store helper that took
-    // alpha and beta was not inlined, and boxed every vector), and gives edge and inner tiles the
-    // same rounding.
-    float[] t = TILE.get();
+    // The kernels store raw sums: straight into C for a whole tile with alpha 1 and beta 0 (the
+    // common case), else into a small tile in L1 that merge() scales and adds. Both store the same
+    // rounded sums, so edge and inner tiles agree bit for bit. (A store helper taking alpha and
+    // beta was not inlined into the big kernels and boxed every vector.)
+    boolean direct = rows == MR && cols == width && alpha == 1 && beta == 0;
+    float[] d = direct ? c : TILE.get();
+    int di = direct ? ci : 0;
+    int ldd = direct ? ldc : width;
     int j = 0;
     if (NV == 4) {
-      for (; j + 4 * L <= width; j += 4 * L) k4(kc, a, ai, b, bi + j, width, t, j, width);
+      for (; j + 4 * L <= width; j += 4 * L) k4(kc, a, ai, b, bi + j, width, d, di + j, ldd);
     }
-    for (; j + 2 * L <= width; j += 2 * L) k2(kc, a, ai, b, bi + j, width, t, j, width);
-    for (; j < width; j += L) k1(kc, a, ai, b, bi + j, width, t, j, width);
-    merge(t, width, c, ci, ldc, rows, cols, alpha, beta);
+    for (; j + 2 * L <= width; j += 2 * L) k2(kc, a, ai, b, bi + j, width, d, di + j, ldd);
+    for (; j < width; j += L) k1(kc, a, ai, b, bi + j, width, d, di + j, ldd);
+    if (!direct) merge(d, width, c, ci, ldc, rows, cols, alpha, beta);
   }
 
   /**
@@ -61,6 +64,33 @@ final class VectorKernel extends GemmKernel {
    * the edge repeat the last row (the extra sums are computed and dropped), so every block runs
    * the same code.
    */
+  @Override
+  public void addTo(float[] src, int so, float[] dst, int dOff, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector.fromArray(S, dst, dOff + i).add(FloatVector.fromArray(S, src, so + i)).intoArray(dst, dOff + i);
+    }
+    for (; i < n; i++) dst[dOff + i] += src[so + i];
+  }
+
+  @Override
+  public void relu(float[] x, int xo, float[] y, int yo, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
+    for (; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);
+  }
+
+  @Override
+  public void reluBackward(float[] x, int xo, float[] dy, int go, float[] dx, int dxo, int n) {
+    FloatVector zero = FloatVector.zero(S);
+    int i = 0;
+    for (; i <= n - L; i += L) {
+      FloatVector xv = FloatVector.fromArray(S, x, xo + i);
+      zero.blend(FloatVector.fromArray(S, dy, go + i), xv.compare(VectorOperators.GT, 0f)).intoArray(dx, dxo + i);
+    }
+    super.reluBackward(x, xo + i, dy, go + i, dx, dxo + i, n - i);
+  }
+
   @Override
   public boolean hasDotRows() {
     return true;
