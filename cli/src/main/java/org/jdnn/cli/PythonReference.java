@@ -34,6 +34,11 @@ final class PythonReference {
       List<String> cmd = new ArrayList<>(List.of(python, file.toString()));
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      // The references run as their libraries configure themselves: an inherited
+      // OPENBLAS_CORETYPE=Haswell (set on some of our machines) pins OpenBLAS to its AVX2 kernels
+      // on an AVX-512 CPU and halves it, which would flatter jdnn. Thread counts are set below.
+      pb.environment().keySet().removeIf(k -> k.startsWith("OPENBLAS_") || k.startsWith("GOTO") || k.startsWith("OMP_")
+          || k.startsWith("MKL_"));
       pb.environment().putAll(env);
       Process p = pb.start();
       String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();

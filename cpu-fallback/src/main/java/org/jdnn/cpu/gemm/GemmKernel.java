@@ -33,13 +33,24 @@ public abstract class GemmKernel {
   /**
    * {@code C[i, j] = alpha * sum_p A(i, p) B(p, j) + beta * C[i, j]} for {@code i < rows},
    * {@code j < cols} of the tile at {@code c[ci]} (row stride {@code ldc}); {@code beta == 0} never
-   * reads C.
+   * reads C. A is a packed sliver.
    *
    * @param width the packed B sliver's width: a multiple of {@link #step}, at most {@link #nr},
    *     at least {@code cols}
    * @param rows at most {@link #mr}
    */
-  public abstract void tile(int kc, float[] a, int ai, float[] b, int bi, int width,
+  public final void tile(int kc, float[] a, int ai, float[] b, int bi, int width,
+      float[] c, int ci, int ldc, int rows, int cols, float alpha, float beta) {
+    tile(kc, a, ai, 1, mr, b, bi, width, c, ci, ldc, rows, cols, alpha, beta);
+  }
+
+  /**
+   * As above with A read where it lies: {@code A(r, p) = a[ai + r*ars + p*aps]} for every one of
+   * the {@link #mr} rows (a packed sliver is {@code ars = 1, aps = mr}; rows of a row-major matrix
+   * are {@code ars = lda, aps = 1}). Lets the driver skip packing A when the tile row is used
+   * only once or twice.
+   */
+  public abstract void tile(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int width,
       float[] c, int ci, int ldc, int rows, int cols, float alpha, float beta);
 
   /**

@@ -23,14 +23,14 @@ final class JavaKernel extends GemmKernel {
   }
 
   @Override
-  public void tile(int kc, float[] a, int ai, float[] b, int bi, int width, float[] c, int ci, int ldc,
-      int rows, int cols, float alpha, float beta) {
+  public void tile(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int width, float[] c, int ci,
+      int ldc, int rows, int cols, float alpha, float beta) {
     float[] t = TILE.get();
     java.util.Arrays.fill(t, 0, MR * width, 0f);
     for (int p = 0; p < kc; p++) {
       int bp = bi + p * width;
-      int ap = ai + p * MR;
-      for (int r = 0; r < MR; r++) axpy(a[ap + r], b, bp, t, r * width, width);
+      int ap = ai + p * aps;
+      for (int r = 0; r < MR; r++) axpy(a[ap + r * ars], b, bp, t, r * width, width);
     }
     merge(t, width, c, ci, ldc, rows, cols, alpha, beta);
   }

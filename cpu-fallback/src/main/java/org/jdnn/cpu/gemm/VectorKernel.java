@@ -40,8 +40,8 @@ final class VectorKernel extends GemmKernel {
   }
 
   @Override
-  public void tile(int kc, float[] a, int ai, float[] b, int bi, int width, float[] c, int ci, int ldc,
-      int rows, int cols, float alpha, float beta) {
+  public void tile(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int width, float[] c, int ci,
+      int ldc, int rows, int cols, float alpha, float beta) {
     // The kernels store raw sums: straight into C for a whole tile with alpha 1 and beta 0 (the
     // common case), else into a small tile in L1 that merge() scales and adds. Both store the same
     // rounded sums, so edge and inner tiles agree bit for bit. (A store helper taking alpha and
@@ -52,10 +52,10 @@ final class VectorKernel extends GemmKernel {
     int ldd = direct ? ldc : width;
     int j = 0;
     if (NV == 4) {
-      for (; j + 4 * L <= width; j += 4 * L) k4(kc, a, ai, b, bi + j, width, d, di + j, ldd);
+      for (; j + 4 * L <= width; j += 4 * L) k4(kc, a, ai, ars, aps, b, bi + j, width, d, di + j, ldd);
     }
-    for (; j + 2 * L <= width; j += 2 * L) k2(kc, a, ai, b, bi + j, width, d, di + j, ldd);
-    for (; j < width; j += L) k1(kc, a, ai, b, bi + j, width, d, di + j, ldd);
+    for (; j + 2 * L <= width; j += 2 * L) k2(kc, a, ai, ars, aps, b, bi + j, width, d, di + j, ldd);
+    for (; j < width; j += L) k1(kc, a, ai, ars, aps, b, bi + j, width, d, di + j, ldd);
     if (!direct) merge(d, width, c, ci, ldc, rows, cols, alpha, beta);
   }
 
@@ -197,7 +197,9 @@ final class VectorKernel extends GemmKernel {
   }
 
   /** 6 x 4L: 24 accumulators. */
-  private static void k4(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] d, int di, int ldd) {
+  private static void k4(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, float[] d, int di,
+      int ldd) {
+    int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
     FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00;
     FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
     FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
@@ -206,7 +208,7 @@ final class VectorKernel extends GemmKernel {
     FloatVector c50 = c00, c51 = c00, c52 = c00, c53 = c00;
     for (int p = 0; p < kc; p++) {
       int bp = bi + p * ldb;
-      int ap = ai + p * MR;
+      int ap = ai + p * aps;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector b2 = FloatVector.fromArray(S, b, bp + 2 * L);
@@ -216,27 +218,27 @@ final class VectorKernel extends GemmKernel {
       c01 = x.fma(b1, c01);
       c02 = x.fma(b2, c02);
       c03 = x.fma(b3, c03);
-      x = FloatVector.broadcast(S, a[ap + 1]);
+      x = FloatVector.broadcast(S, a[ap + r1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
       c12 = x.fma(b2, c12);
       c13 = x.fma(b3, c13);
-      x = FloatVector.broadcast(S, a[ap + 2]);
+      x = FloatVector.broadcast(S, a[ap + r2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
       c22 = x.fma(b2, c22);
       c23 = x.fma(b3, c23);
-      x = FloatVector.broadcast(S, a[ap + 3]);
+      x = FloatVector.broadcast(S, a[ap + r3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
       c32 = x.fma(b2, c32);
       c33 = x.fma(b3, c33);
-      x = FloatVector.broadcast(S, a[ap + 4]);
+      x = FloatVector.broadcast(S, a[ap + r4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
       c42 = x.fma(b2, c42);
       c43 = x.fma(b3, c43);
-      x = FloatVector.broadcast(S, a[ap + 5]);
+      x = FloatVector.broadcast(S, a[ap + r5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
       c52 = x.fma(b2, c52);
@@ -275,7 +277,9 @@ final class VectorKernel extends GemmKernel {
   }
 
   /** 6 x 2L: the main tile on AVX2, and the 2-vector remainder on AVX-512. */
-  private static void k2(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] d, int di, int ldd) {
+  private static void k2(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, float[] d, int di,
+      int ldd) {
+    int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
     FloatVector c00 = FloatVector.zero(S), c01 = c00;
     FloatVector c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00;
@@ -284,25 +288,25 @@ final class VectorKernel extends GemmKernel {
     FloatVector c50 = c00, c51 = c00;
     for (int p = 0; p < kc; p++) {
       int bp = bi + p * ldb;
-      int ap = ai + p * MR;
+      int ap = ai + p * aps;
       FloatVector b0 = FloatVector.fromArray(S, b, bp);
       FloatVector b1 = FloatVector.fromArray(S, b, bp + L);
       FloatVector x = FloatVector.broadcast(S, a[ap]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[ap + 1]);
+      x = FloatVector.broadcast(S, a[ap + r1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[ap + 2]);
+      x = FloatVector.broadcast(S, a[ap + r2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[ap + 3]);
+      x = FloatVector.broadcast(S, a[ap + r3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, a[ap + 4]);
+      x = FloatVector.broadcast(S, a[ap + r4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, a[ap + 5]);
+      x = FloatVector.broadcast(S, a[ap + r5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -327,17 +331,19 @@ final class VectorKernel extends GemmKernel {
   }
 
   /** 6 x L: the last vector of a tile that is not a multiple of 2L wide. */
-  private static void k1(int kc, float[] a, int ai, float[] b, int bi, int ldb, float[] d, int di, int ldd) {
+  private static void k1(int kc, float[] a, int ai, int ars, int aps, float[] b, int bi, int ldb, float[] d, int di,
+      int ldd) {
+    int r1 = ars, r2 = 2 * ars, r3 = 3 * ars, r4 = 4 * ars, r5 = 5 * ars;
     FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
     for (int p = 0; p < kc; p++) {
-      int ap = ai + p * MR;
+      int ap = ai + p * aps;
       FloatVector b0 = FloatVector.fromArray(S, b, bi + p * ldb);
       c0 = FloatVector.broadcast(S, a[ap]).fma(b0, c0);
-      c1 = FloatVector.broadcast(S, a[ap + 1]).fma(b0, c1);
-      c2 = FloatVector.broadcast(S, a[ap + 2]).fma(b0, c2);
-      c3 = FloatVector.broadcast(S, a[ap + 3]).fma(b0, c3);
-      c4 = FloatVector.broadcast(S, a[ap + 4]).fma(b0, c4);
-      c5 = FloatVector.broadcast(S, a[ap + 5]).fma(b0, c5);
+      c1 = FloatVector.broadcast(S, a[ap + r1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(S, a[ap + r2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(S, a[ap + r3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(S, a[ap + r4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(S, a[ap + r5]).fma(b0, c5);
     }
     int r = di;
     c0.intoArray(d, r);
