@@ -11,13 +11,14 @@ import org.jdnn.cpu.CpuThreads;
  * for jc in N by NC:                    B block, kc x nc, packed once: stays in L2/L3
  *   for pc in K by KC:
  *     pack op(B)[pc:, jc:] into slivers of nr columns
- *     for ic in M by MC:                A block, mc x kc, packed: stays in L2
+ *     for ic in M by MC:                A block, mc x kc: stays in L2 (read in place, see run)
  *       pack op(A)[ic:, pc:] into slivers of mr rows
  *       for jr in nc by nr, ir in mc by mr:  kernel: mr x nr tile in registers, kc long
  * </pre>
  *
  * Transposes are taken care of by the packing, which reads the caller's arrays where they are;
- * the packed blocks live in per-thread buffers that grow once and are reused. The first k-block
+ * the packed blocks live in per-thread buffers that grow once and are reused. Unlike BLIS, whole
+ * row tiles of A are read in place (measurements in {@code run}); only the edge tile is packed. The first k-block
  * applies {@code beta}, later ones accumulate. Threads split C into row or column ranges (whole
  * tiles), each packing what it needs; every element of C is computed the same way whatever the
  * split, so results do not depend on the thread count.
@@ -29,7 +30,7 @@ public final class PackedSgemm {
    * 245 at 512, 260 at 1024); a B sliver of 768 x 64 floats (192 KiB) still streams from L2.
    */
   static final int KC = Integer.getInteger("jdnn.gemm.kc", 768);
-  /** Rows of a packed A block (MC x KC x 4 bytes = 432 KiB: half the L2 of one core). */
+  /** Rows of an A block (MC x KC x 4 bytes = 432 KiB: half the L2 of one core). */
   static final int MC = Integer.getInteger("jdnn.gemm.mc", 144);
   /** Columns of a packed B block (KC x NC x 4 bytes = 6 MiB, in L3). */
   static final int NC = Integer.getInteger("jdnn.gemm.nc", 2048);
@@ -128,7 +129,7 @@ public final class PackedSgemm {
     int kBlocks = (k + KC - 1) / KC;
     int kcMax = (k + kBlocks - 1) / kBlocks; // equal blocks: no thin last one
     float[][] pack = PACK.get();
-    int aSize = roundUp(Math.min(mc, m), mr) * kcMax;
+    int aSize = mr * kcMax; // the edge tile of A
     int bSize = roundUp(Math.min(nc, n), kernel.nr) * kcMax;
     if (pack[0].length < aSize) pack[0] = new float[aSize];
     if (pack[1].length < bSize) pack[1] = new float[bSize];
@@ -136,19 +137,20 @@ public final class PackedSgemm {
     float[] bp = pack[1];
     for (int jc = 0; jc < n; jc += nc) {
       int ncur = Math.min(nc, n - jc);
-      // A block used by one or two B slivers only (narrow C): reading A where it lies beats
-      // copying it first, since packing costs about what those few tiles compute. ResNet-18's
-      // layer4 products (N = 49) ran at 40% of peak with A packed.
-      boolean inPlaceA = ncur <= 2 * kernel.nr;
       for (int pc = 0; pc < k; pc += kcMax) {
         int kc = Math.min(kcMax, k - pc);
         float betaNow = pc == 0 ? beta : 1f;
         packB(transB, b, bOff, ldb, bRows, bRow0, pc, kc, jc, ncur, bp);
         for (int ic = 0; ic < m; ic += mc) {
           int mcur = Math.min(mc, m - ic);
-          int whole = mcur / mr * mr; // rows in whole tiles
-          if (!inPlaceA) packA(transA, a, aOff, lda, ic, mcur, pc, kc, ap);
-          else if (whole < mcur) packA(transA, a, aOff, lda, ic + whole, mcur - whole, pc, kc, ap); // the edge
+          // Whole row tiles of A are read where they lie, by row and column strides; only the
+          // edge tile is packed (with zero rows). BLIS packs all of A; measured here (Zen 5, one
+          // thread, GFLOP/s packed vs in place): 1024^3 250 / 249, 4096x4096x512 257 / 264,
+          // 128x784x1152 219 / 234, 256x196x2304 177 / 220, 512x49x4608 107 / 192,
+          // 1024x1024x4096 226 / 240, A transposed 1024^3 224 / 230. The six broadcast rows
+          // stream well from L2, and packing A cost what the few tiles of a narrow C compute.
+          int whole = mcur / mr * mr;
+          if (whole < mcur) packA(transA, a, aOff, lda, ic + whole, mcur - whole, pc, kc, ap);
           for (int jr = 0; jr < ncur; jr += kernel.nr) {
             int cols = Math.min(kernel.nr, ncur - jr);
             int width = cols == kernel.nr ? kernel.nr : roundUp(cols, kernel.step);
@@ -156,9 +158,7 @@ public final class PackedSgemm {
             for (int ir = 0; ir < mcur; ir += mr) {
               int rows = Math.min(mr, mcur - ir);
               int ci = cOff + (ic + ir) * ldc + jc + jr;
-              if (!inPlaceA) {
-                kernel.tile(kc, ap, ir * kc, bp, bi, width, c, ci, ldc, rows, cols, alpha, betaNow);
-              } else if (rows < mr) {
+              if (rows < mr) {
                 kernel.tile(kc, ap, 0, bp, bi, width, c, ci, ldc, rows, cols, alpha, betaNow);
               } else if (transA) { // A stored k x m
                 kernel.tile(kc, a, aOff + pc * lda + ic + ir, 1, lda, bp, bi, width, c, ci, ldc, rows, cols, alpha, betaNow);
