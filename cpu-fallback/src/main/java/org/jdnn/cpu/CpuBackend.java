@@ -280,7 +280,7 @@ public final class CpuBackend extends NaiveBackend {
     if (MaxPool2d.applies(g)) {
       MaxPool2d mp = new MaxPool2d(g);
       threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
-        for (int c = c0; c < c1; c++) mp.forward(X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane);
+        for (int c = c0; c < c1; c++) mp.forward(gemm.kernel(), X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane);
       });
       return;
     }
@@ -306,7 +306,8 @@ public final class CpuBackend extends NaiveBackend {
         for (int c = c0; c < c1; c++) {
           int dxOff = off(dx) + c * mp.inPlane;
           Arrays.fill(DX, dxOff, dxOff + mp.inPlane, 0f);
-          mp.backward(X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane, DY, off(dy) + c * mp.outPlane, DX, dxOff);
+          mp.backward(gemm.kernel(), X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane, DY, off(dy) + c * mp.outPlane,
+              DX, dxOff);
         }
       });
       return;

@@ -1,5 +1,6 @@
 package org.jdnn.cpu;
 
+import org.jdnn.cpu.gemm.GemmKernel;
 import org.jdnn.spi.PoolGeometry;
 
 /**
@@ -8,6 +9,9 @@ import org.jdnn.spi.PoolGeometry;
  * sweeps each input row of a window across a whole output row, over the columns that lie inside
  * the input (computed once per tap). NaN wins, as in the reference; a window that only covers
  * padding gives -infinity.
+ *
+ * <p>2x2 windows of stride 2 (LeNet's, VGG's, most CNNs') go through
+ * {@link GemmKernel#maxPool2x2}, vectorised by the Vector API kernel.
  *
  * <p>The backward routes each gradient to the window's first element equal to the forward output
  * (the first NaN where the output is NaN): the same element as the reference's first maximum.
@@ -62,16 +66,9 @@ final class MaxPool2d {
   }
 
   /** One plane of x into one plane of y. */
-  void forward(float[] x, int xOff, float[] y, int yOff) {
+  void forward(GemmKernel kernel, float[] x, int xOff, float[] y, int yOff) {
     if (twoByTwo()) {
-      for (int r = 0; r < oh; r++) {
-        int x0 = xOff + 2 * r * w;
-        int x1 = x0 + w;
-        int yr = yOff + r * ow;
-        for (int c = 0; c < ow; c++) {
-          y[yr + c] = Math.max(Math.max(x[x0 + 2 * c], x[x0 + 2 * c + 1]), Math.max(x[x1 + 2 * c], x[x1 + 2 * c + 1]));
-        }
-      }
+      for (int r = 0; r < oh; r++) kernel.maxPool2x2(x, xOff + 2 * r * w, xOff + (2 * r + 1) * w, y, yOff + r * ow, ow);
       return;
     }
     for (int r = 0; r < oh; r++) {
@@ -93,30 +90,12 @@ final class MaxPool2d {
   }
 
   /** Adds each output's gradient to its window's first maximum in {@code dx} (zeroed by the caller). */
-  void backward(float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx, int dxOff) {
+  void backward(GemmKernel kernel, float[] x, int xOff, float[] y, int yOff, float[] dy, int dyOff, float[] dx,
+      int dxOff) {
     if (twoByTwo()) {
       for (int r = 0; r < oh; r++) {
-        int x0 = 2 * r * w;
-        int x1 = x0 + w;
-        for (int c = 0; c < ow; c++) {
-          int o = r * ow + c;
-          float m = y[yOff + o];
-          int g = Float.floatToRawIntBits(dy[dyOff + o]);
-          // the first of the four equal to the maximum (the first NaN if it is NaN), no branch
-          int a = x0 + 2 * c;
-          int b = a + 1;
-          int e = x1 + 2 * c;
-          int f = e + 1;
-          int ha = same(x[xOff + a], m);
-          int hb = same(x[xOff + b], m) & ~ha;
-          int he = same(x[xOff + e], m) & ~(ha | hb);
-          int hf = ~(ha | hb | he);
-          // windows do not overlap: each of the four belongs to this window alone
-          dx[dxOff + a] = Float.intBitsToFloat(g & ha);
-          dx[dxOff + b] = Float.intBitsToFloat(g & hb);
-          dx[dxOff + e] = Float.intBitsToFloat(g & he);
-          dx[dxOff + f] = Float.intBitsToFloat(g & hf);
-        }
+        kernel.maxPool2x2Backward(x, xOff + 2 * r * w, xOff + (2 * r + 1) * w, y, yOff + r * ow, dy, dyOff + r * ow, dx,
+            dxOff + 2 * r * w, dxOff + (2 * r + 1) * w, ow);
       }
       return;
     }
@@ -126,11 +105,6 @@ final class MaxPool2d {
         route(x, xOff, r, c, y[yOff + o], dy[dyOff + o], dx, dxOff);
       }
     }
-  }
-
-  /** All ones when {@code v} is the maximum {@code m} (both NaN counts), else 0. */
-  private static int same(float v, float m) {
-    return (v == m) | (v != v & m != m) ? -1 : 0;
   }
 
   /**

@@ -94,6 +94,44 @@ public abstract class GemmKernel {
     }
   }
 
+  /**
+   * One output row of 2x2, stride-2 max pooling: {@code y[yo + c]} is the maximum of
+   * {@code x[a + 2c], x[a + 2c + 1], x[b + 2c], x[b + 2c + 1]} for {@code c < n} ({@code a} and
+   * {@code b} the two input rows); NaN wins, as in {@link Math#max}.
+   */
+  public void maxPool2x2(float[] x, int a, int b, float[] y, int yo, int n) {
+    for (int c = 0; c < n; c++) {
+      y[yo + c] = Math.max(Math.max(x[a + 2 * c], x[a + 2 * c + 1]), Math.max(x[b + 2 * c], x[b + 2 * c + 1]));
+    }
+  }
+
+  /**
+   * The backward of {@link #maxPool2x2} for one output row: each gradient {@code dy[go + c]} goes
+   * to the first of its window's four inputs equal to {@code y[yo + c]} (the first NaN when that is
+   * NaN), in the order a+2c, a+2c+1, b+2c, b+2c+1; the other three get 0 (every element of the
+   * two dx rows {@code da}, {@code db} is written).
+   */
+  public void maxPool2x2Backward(float[] x, int a, int b, float[] y, int yo, float[] dy, int go, float[] dx, int da,
+      int db, int n) {
+    for (int c = 0; c < n; c++) {
+      float m = y[yo + c];
+      int g = Float.floatToRawIntBits(dy[go + c]);
+      int h0 = same(x[a + 2 * c], m);
+      int h1 = same(x[a + 2 * c + 1], m) & ~h0;
+      int h2 = same(x[b + 2 * c], m) & ~(h0 | h1);
+      int h3 = ~(h0 | h1 | h2);
+      dx[da + 2 * c] = Float.intBitsToFloat(g & h0);
+      dx[da + 2 * c + 1] = Float.intBitsToFloat(g & h1);
+      dx[db + 2 * c] = Float.intBitsToFloat(g & h2);
+      dx[db + 2 * c + 1] = Float.intBitsToFloat(g & h3);
+    }
+  }
+
+  /** All ones when {@code v} is the maximum {@code m} (both NaN counts), else 0: no branch. */
+  private static int same(float v, float m) {
+    return (v == m) | (v != v & m != m) ? -1 : 0;
+  }
+
   /** Whether {@link #dotRows} is implemented. */
   public boolean hasDotRows() {
     return false;

@@ -1,7 +1,9 @@
 package org.jdnn.cpu.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -89,6 +91,70 @@ final class VectorKernel extends GemmKernel {
       zero.blend(FloatVector.fromArray(S, dy, go + i), xv.compare(VectorOperators.GT, 0f)).intoArray(dx, dxo + i);
     }
     super.reluBackward(x, xo + i, dy, go + i, dx, dxo + i, n - i);
+  }
+
+  // Lane shuffles of 2x2 pooling: swap the lanes of each pair; even lanes gathered (lane i takes
+  // lane 2i mod L: into the low half from one vector, the high half from the next); lanes
+  // 0..L/2-1 (or L/2..L-1) each doubled.
+  private static final VectorShuffle<Float> SWAP = VectorShuffle.fromOp(S, i -> i ^ 1);
+  private static final VectorShuffle<Float> EVENS = VectorShuffle.fromOp(S, i -> (2 * i) % L);
+  private static final VectorShuffle<Float> DOUBLE_LOW = VectorShuffle.fromOp(S, i -> i / 2);
+  private static final VectorShuffle<Float> DOUBLE_HIGH = VectorShuffle.fromOp(S, i -> L / 2 + i / 2);
+  private static final VectorMask<Float> HIGH = VectorMask.fromLong(S, -1L << (L / 2));
+  private static final VectorMask<Float> ODD = VectorMask.fromLong(S, 0xAAAAAAAAAAAAAAAAL);
+
+  /** L outputs per step: two input vectors per row, pair maxima by a lane swap, evens gathered. */
+  @Override
+  public void maxPool2x2(float[] x, int a, int b, float[] y, int yo, int n) {
+    int c = 0;
+    for (; c <= n - L; c += L) {
+      FloatVector v0 = FloatVector.fromArray(S, x, a + 2 * c).max(FloatVector.fromArray(S, x, b + 2 * c));
+      FloatVector v1 = FloatVector.fromArray(S, x, a + 2 * c + L).max(FloatVector.fromArray(S, x, b + 2 * c + L));
+      v0 = v0.max(v0.rearrange(SWAP)).rearrange(EVENS);
+      v1 = v1.max(v1.rearrange(SWAP)).rearrange(EVENS);
+      v0.blend(v1, HIGH).intoArray(y, yo + c);
+    }
+    super.maxPool2x2(x, a + 2 * c, b + 2 * c, y, yo + c, n - c);
+  }
+
+  @Override
+  public void maxPool2x2Backward(float[] x, int a, int b, float[] y, int yo, float[] dy, int go, float[] dx, int da,
+      int db, int n) {
+    int c = 0;
+    FloatVector zero = FloatVector.zero(S);
+    for (; c <= n - L; c += L) {
+      FloatVector m = FloatVector.fromArray(S, y, yo + c);
+      FloatVector g = FloatVector.fromArray(S, dy, go + c);
+      for (int h = 0; h < 2; h++) { // the low, then the high half of the L windows: 2L inputs per row
+        VectorShuffle<Float> twice = h == 0 ? DOUBLE_LOW : DOUBLE_HIGH;
+        FloatVector mm = m.rearrange(twice);
+        FloatVector gg = g.rearrange(twice);
+        int o = 2 * c + h * L;
+        FloatVector x0 = FloatVector.fromArray(S, x, a + o);
+        FloatVector x1 = FloatVector.fromArray(S, x, b + o);
+        VectorMask<Float> e0 = equal(x0, mm);
+        VectorMask<Float> e1 = equal(x1, mm);
+        VectorMask<Float> s0 = swap(e0);
+        VectorMask<Float> s1 = swap(e1);
+        // first match in the order (row a: even, odd), (row b: even, odd)
+        VectorMask<Float> hit0 = e0.andNot(ODD.and(s0));
+        VectorMask<Float> taken = e0.or(s0);
+        VectorMask<Float> hit1 = e1.andNot(taken).andNot(ODD.and(s1));
+        zero.blend(gg, hit0).intoArray(dx, da + o);
+        zero.blend(gg, hit1).intoArray(dx, db + o);
+      }
+    }
+    super.maxPool2x2Backward(x, a + 2 * c, b + 2 * c, y, yo + c, dy, go + c, dx, da + 2 * c, db + 2 * c, n - c);
+  }
+
+  private static VectorMask<Float> equal(FloatVector v, FloatVector m) {
+    return v.compare(VectorOperators.EQ, m).or(v.test(VectorOperators.IS_NAN).and(m.test(VectorOperators.IS_NAN)));
+  }
+
+  /** The mask with the lanes of each pair swapped. */
+  private static VectorMask<Float> swap(VectorMask<Float> k) {
+    FloatVector ones = FloatVector.broadcast(S, 1f);
+    return FloatVector.zero(S).blend(ones, k).rearrange(SWAP).compare(VectorOperators.NE, 0f);
   }
 
   @Override
