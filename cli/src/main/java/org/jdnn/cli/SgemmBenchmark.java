@@ -82,7 +82,7 @@ final class SgemmBenchmark {
     List<Gemm> shapes = shapes();
     PackedSgemm gemm = new PackedSgemm(GemmKernels.preferred());
     for (int t : threadCounts) {
-      double peak = GemmKernels.fmaPeak(t, 1.0);
+      double peak = GemmKernels.fmaPeak(t, 0.5);
       JsonNode blas = null;
       String blasError = null;
       if (!python.equals("none")) {
@@ -102,7 +102,7 @@ final class SgemmBenchmark {
       out.println();
       out.printf(Locale.ROOT, "SGEMM, %d thread%s: FMA peak %.0f GFLOP/s (probe); reference %s%n", t, t == 1 ? "" : "s",
           peak, blas != null ? "OpenBLAS via numpy (" + shortBlas(blas.get("blas").asText()) + ")" : "not run: " + blasError);
-      out.printf(Locale.ROOT, "%-32s %-16s %9s %9s %9s %9s%n", "product", "MxNxK", "jdnn", "OpenBLAS", "vs BLAS",
+      out.printf(Locale.ROOT, "%-36s %-16s %9s %9s %9s %9s%n", "product", "MxNxK", "jdnn", "OpenBLAS", "vs BLAS",
           "of peak");
       for (Gemm g : shapes) {
         double ours = measure(gemm, g, t);
@@ -118,7 +118,7 @@ final class SgemmBenchmark {
           row.put("ratio_to_openblas", ours / theirs);
         }
         if (!Double.isNaN(peak)) row.put("fraction_of_peak", ours / peak);
-        out.printf(Locale.ROOT, "%-32s %-16s %9.1f %9s %9s %9s%n", g.name(), g.dims(), ours,
+        out.printf(Locale.ROOT, "%-36s %-16s %9.1f %9s %9s %9s%n", g.name(), g.dims(), ours,
             Double.isNaN(theirs) ? "-" : String.format(Locale.ROOT, "%.1f", theirs),
             Double.isNaN(theirs) ? "-" : String.format(Locale.ROOT, "%.2fx", ours / theirs),
             Double.isNaN(peak) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * ours / peak));

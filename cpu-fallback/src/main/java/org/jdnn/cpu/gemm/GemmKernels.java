@@ -51,7 +51,7 @@ public final class GemmKernels {
   /**
    * The F32 FMA peak in GFLOP/s that {@code threads} threads of the shared pool reach together
    * (at most the pool's size), measured by a register-only Vector API loop; NaN without the Vector
-   * API. Takes about {@code seconds}, after a warm-up.
+   * API. The best of three runs of about {@code seconds} each, after a warm-up.
    */
   public static double fmaPeak(int threads, double seconds) {
     if (vectorUnavailable() != null) return Double.NaN;
@@ -70,16 +70,20 @@ public final class GemmKernels {
       org.jdnn.cpu.CpuThreads pool = org.jdnn.cpu.CpuThreads.get();
       int t = Math.min(threads, pool.threads());
       float[] sink = new float[t];
-      long start = System.nanoTime();
-      pool.forChunks(t, c -> {
-        try {
-          sink[c] = (float) run.invoke(null, iterations);
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      return (double) perIteration * iterations * t / elapsed / 1e9;
+      double best = 0;
+      for (int rep = 0; rep < 3; rep++) { // the best of three: a neighbour's burst lands in one
+        long start = System.nanoTime();
+        pool.forChunks(t, c -> {
+          try {
+            sink[c] = (float) run.invoke(null, iterations);
+          } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        best = Math.max(best, (double) perIteration * iterations * t / elapsed / 1e9);
+      }
+      return best;
     } catch (ReflectiveOperationException | LinkageError e) {
       return Double.NaN;
     }
