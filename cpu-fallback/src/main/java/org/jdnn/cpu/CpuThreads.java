@@ -24,18 +24,36 @@ public final class CpuThreads {
   private final AtomicInteger parked = new AtomicInteger();
   private final Object lock = new Object();
 
-  /** One call of {@link #forChunks}: worker {@code w} runs chunk {@code w + 1} when there is one. */
+  /**
+   * One call of {@link #forChunks}. Chunks are claimed from a counter by whichever thread is
+   * running (the caller included), so a worker the OS has descheduled (another process on the
+   * cores) delays only the chunk it already holds. Which thread runs a chunk does not change its
+   * result: chunk boundaries depend on the problem and the thread count only.
+   */
   private static final class Job {
     final IntConsumer body;
     final int chunks;
-    final AtomicInteger pending;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger remaining;
     final Throwable[] failures;
 
     Job(IntConsumer body, int chunks) {
       this.body = body;
       this.chunks = chunks;
-      this.pending = new AtomicInteger(chunks - 1);
+      this.remaining = new AtomicInteger(chunks);
       this.failures = new Throwable[chunks];
+    }
+
+    /** Runs chunks until none is left to claim. */
+    void help() {
+      for (int c; (c = next.getAndIncrement()) < chunks; ) {
+        try {
+          body.accept(c);
+        } catch (Throwable t) {
+          failures[c] = t;
+        }
+        remaining.decrementAndGet();
+      }
     }
   }
 
@@ -44,15 +62,14 @@ public final class CpuThreads {
     // Dedicated workers that spin briefly between jobs: a step of a small network is dozens of
     // parallel ops a few tens of microseconds long, and waking a parked thread from an executor's
     // queue took about as long as the work itself (2 threads ran LeNet-5 no faster than 1).
-    for (int w = 0; w < threads - 1; w++) {
-      int chunk = w + 1;
-      Thread t = new Thread(() -> work(chunk), "jdnn-cpu-" + chunk);
+    for (int w = 1; w < threads; w++) {
+      Thread t = new Thread(this::work, "jdnn-cpu-" + w);
       t.setDaemon(true);
       t.start();
     }
   }
 
-  private void work(int chunk) {
+  private void work() {
     INSIDE.set(true);
     Job last = null;
     while (true) {
@@ -78,14 +95,7 @@ public final class CpuThreads {
         }
       }
       last = j;
-      if (chunk < j.chunks) {
-        try {
-          j.body.accept(chunk);
-        } catch (Throwable t) {
-          j.failures[chunk] = t;
-        }
-        j.pending.decrementAndGet();
-      }
+      j.help();
     }
   }
 
@@ -119,7 +129,7 @@ public final class CpuThreads {
   /**
    * Runs {@code body.accept(chunk)} for chunks {@code 0..chunks-1} where {@code chunks =
    * min(threads, n)}; chunk {@code c} covers {@code [n*c/chunks, n*(c+1)/chunks)} (see
-   * {@link #from}). Chunk 0 runs on the calling thread, chunk {@code c} on worker {@code c}.
+   * {@link #from}). The calling thread and the workers claim chunks until none is left.
    * Returns the number of chunks.
    */
   public int forChunks(int n, IntConsumer body) {
@@ -140,16 +150,14 @@ public final class CpuThreads {
       }
       INSIDE.set(true);
       try {
-        body.accept(0);
-      } catch (Throwable t) {
-        j.failures[0] = t;
+        j.help();
       } finally {
         INSIDE.set(false);
       }
       int spins = 0;
-      while (j.pending.get() > 0) {
+      while (j.remaining.get() > 0) { // chunks other threads claimed and still run
         Thread.onSpinWait();
-        if ((++spins & 1023) == 0) Thread.yield(); // a long chunk elsewhere: let others run
+        if ((++spins & 255) == 0) Thread.yield(); // their thread may be waiting for this core
       }
     }
     for (Throwable failure : j.failures) {
