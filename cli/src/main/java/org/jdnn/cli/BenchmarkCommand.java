@@ -121,6 +121,7 @@ final class BenchmarkCommand implements Callable<Integer> {
     r.put("java_vm", System.getProperty("java.vm.name"));
     r.put("backend", be.description());
     r.put("gemm_kernel", GemmKernels.describe());
+    r.put("loadavg_start", loadAverage());
     ArrayNode countsJson = r.putArray("thread_counts");
     counts.forEach(countsJson::add);
     if (what.equals("sgemm") || what.equals("all")) {
@@ -132,6 +133,10 @@ final class BenchmarkCommand implements Callable<Integer> {
       printLenet(out, runs);
     }
 
+    // Other processes on the same cores skew both sides unevenly; the load shows whether they ran.
+    r.put("loadavg_end", loadAverage());
+    out.printf("load average (1 min) at start %s, at end %s%n", r.get("loadavg_start").asText(),
+        r.get("loadavg_end").asText());
     Path file = json;
     if (file == null && Files.isDirectory(Path.of("docs", "benchmarks"))) {
       file = Path.of("docs", "benchmarks", String.format(Locale.ROOT, "%s-%s-java%d.json", what, LocalDate.now(),
@@ -297,6 +302,15 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   private static List<MemoryPoolMXBean> heapPools() {
     return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP).toList();
+  }
+
+  /** The 1-minute load average from /proc/loadavg, or "unknown". */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
   }
 
   /** The CPU model from /proc/cpuinfo, or the architecture elsewhere. */

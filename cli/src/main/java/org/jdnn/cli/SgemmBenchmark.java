@@ -84,6 +84,7 @@ final class SgemmBenchmark {
     ArrayNode runs = result.putArray("runs");
     List<Gemm> shapes = shapes();
     PackedSgemm gemm = new PackedSgemm(GemmKernels.preferred());
+    double onePeak = Double.NaN; // the probe on one thread, to tell whether the cores were shared
     for (int t : threadCounts) {
       // Two rounds, each side measured in both, the best kept per product: this machine is
       // shared, and a neighbour's burst of a few seconds otherwise lands on one side only.
@@ -109,9 +110,13 @@ final class SgemmBenchmark {
         for (int i = 0; i < shapes.size(); i++) oursAll[i] = Math.max(oursAll[i], measure(gemm, shapes.get(i), t));
       }
       if (peak == 0) peak = Double.NaN;
+      if (t == 1) onePeak = peak;
+      // The probe scales linearly on idle cores; well below that, another process had some.
+      boolean contended = t > 1 && peak < 0.8 * t * onePeak;
       ObjectNode r = runs.addObject();
       r.put("threads", t);
       r.put("fma_peak_gflops", peak);
+      r.put("cores_contended", contended);
       if (blas != null) {
         r.put("reference", "numpy " + blas.get("numpy").asText() + " on " + blas.get("blas").asText());
       }
@@ -119,6 +124,10 @@ final class SgemmBenchmark {
       out.println();
       out.printf(Locale.ROOT, "SGEMM, %d thread%s: FMA peak %.0f GFLOP/s (probe); reference %s%n", t, t == 1 ? "" : "s",
           peak, blas != null ? "OpenBLAS via numpy (" + shortBlas(blas.get("blas").asText()) + ")" : "not run: " + blasError);
+      if (contended) {
+        out.printf(Locale.ROOT, "WARNING: the FMA probe on %d threads reached only %.1fx its 1-thread figure: other "
+            + "processes were using the cores, so this table is unreliable (rerun on a quiet machine)%n", t, peak / onePeak);
+      }
       out.printf(Locale.ROOT, "%-36s %-16s %9s %9s %9s %9s%n", "product", "MxNxK", "jdnn", "OpenBLAS", "vs BLAS",
           "of peak");
       for (int i = 0; i < shapes.size(); i++) {
