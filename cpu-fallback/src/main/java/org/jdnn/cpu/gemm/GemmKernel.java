@@ -76,6 +76,11 @@ public abstract class GemmKernel {
     for (int i = 0; i < n; i++) dst[dOff + i] += src[so + i];
   }
 
+  /** {@code o[oo + i] = a[ao + i] + s} for {@code i < n}. */
+  public void addScalar(float[] a, int ao, float s, float[] o, int oo, int n) {
+    for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + s;
+  }
+
   /** {@code y = max(x, 0)}, NaN staying NaN (as {@link Math#max}). */
   public void relu(float[] x, int xo, float[] y, int yo, int n) {
     for (int i = 0; i < n; i++) y[yo + i] = Math.max(x[xo + i], 0f);

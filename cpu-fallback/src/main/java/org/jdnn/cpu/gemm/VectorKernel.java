@@ -76,6 +76,13 @@ final class VectorKernel extends GemmKernel {
   }
 
   @Override
+  public void addScalar(float[] a, int ao, float s, float[] o, int oo, int n) {
+    int i = 0;
+    for (; i <= n - L; i += L) FloatVector.fromArray(S, a, ao + i).add(s).intoArray(o, oo + i);
+    for (; i < n; i++) o[oo + i] = a[ao + i] + s;
+  }
+
+  @Override
   public void relu(float[] x, int xo, float[] y, int yo, int n) {
     int i = 0;
     for (; i <= n - L; i += L) FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(y, yo + i);
