@@ -94,6 +94,8 @@ class TrainCommandTest {
     r = jdnn("devices");
     assertEquals(0, r.code());
     assertTrue(r.out().contains("cpu   available") && r.out().contains("auto  -> cpu"), r.out());
+    // which GEMM kernel runs, and why: the Vector API one here, since the test runner adds the module
+    assertTrue(r.out().contains("GEMM kernel: Vector API"), r.out());
   }
 
   /**

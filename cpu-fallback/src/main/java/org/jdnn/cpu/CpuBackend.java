@@ -1,6 +1,9 @@
 package org.jdnn.cpu;
 
 import java.util.Arrays;
+import org.jdnn.cpu.gemm.GemmKernel;
+import org.jdnn.cpu.gemm.GemmKernels;
+import org.jdnn.cpu.gemm.PackedSgemm;
 import org.jdnn.spi.Activation;
 import org.jdnn.spi.BinaryOp;
 import org.jdnn.spi.ConvGeometry;
@@ -22,10 +25,26 @@ public final class CpuBackend extends NaiveBackend {
   private static final int GRAIN = 1 << 15; // elements per chunk below which splitting does not pay
 
   private final CpuThreads threads = CpuThreads.get();
+  private final PackedSgemm gemm;
+
+  /** The backend with the GEMM kernel chosen for this JVM ({@link GemmKernels}). */
+  public CpuBackend() {
+    this(Sgemm.preferred());
+  }
+
+  /** The backend on a given GEMM (tests force each kernel this way). */
+  CpuBackend(PackedSgemm gemm) {
+    this.gemm = gemm;
+  }
 
   @Override
   public String description() {
     return "cpu (" + threads.threads() + " threads, pure Java)";
+  }
+
+  /** The GEMM micro-kernel this backend runs. */
+  public GemmKernel gemmKernel() {
+    return gemm.kernel();
   }
 
   private static boolean f32(Tensor... ts) {
@@ -74,23 +93,27 @@ public final class CpuBackend extends NaiveBackend {
     int m = c.dim(-2);
     int n = c.dim(-1);
     int k = transA ? a.dim(-2) : a.dim(-1);
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
     int aStride = a.rank() == 3 ? m * k : 0;
     int bStride = b.rank() == 3 ? k * n : 0;
     float[] A = f(a);
     float[] B = f(b);
     float[] C = f(c);
-    if (batch > 1) {
+    float al = (float) alpha;
+    float be = (float) beta;
+    if (batch >= threads.threads()) { // whole products per thread
       threads.forRange(batch, 1, (p0, p1) -> {
         for (int p = p0; p < p1; p++) {
-          Sgemm.gemm(transA, transB, m, n, k, (float) alpha, A, off(a) + p * aStride, B, off(b) + p * bStride,
-              (float) beta, C, off(c) + p * m * n, 0, m);
+          gemm.serial(transA, transB, m, n, k, al, A, off(a) + p * aStride, lda, B, off(b) + p * bStride, ldb,
+              be, C, off(c) + p * m * n, n);
         }
       });
-    } else {
-      long work = (long) m * n * k;
-      int grain = (int) Math.max(1, m * (long) GRAIN * 16 / Math.max(1, work));
-      threads.forRange(m, grain, (i0, i1) ->
-          Sgemm.gemm(transA, transB, m, n, k, (float) alpha, A, off(a), B, off(b), (float) beta, C, off(c), i0, i1));
+    } else { // each product split over the threads
+      for (int p = 0; p < batch; p++) {
+        gemm.gemm(transA, transB, m, n, k, al, A, off(a) + p * aStride, lda, B, off(b) + p * bStride, ldb,
+            be, C, off(c) + p * m * n, n);
+      }
     }
   }
 
@@ -106,25 +129,30 @@ public final class CpuBackend extends NaiveBackend {
     float[] X = f(x);
     float[] W = f(w);
     float[] Y = f(y);
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.forward(gemm, threads, g, X, off(x), W, off(w), Y, off(y));
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps; // GEMM depth per group
-    threads.forRange(g.batch, 1, (n0, n1) -> {
+    boolean split = g.batch >= threads.threads();
+    overSamples(g.batch, split, (n0, n1) -> {
       float[] col = u.isIdentity() ? null : Sgemm.scratch(1, g.inChannels * u.taps * u.outVolume);
       for (int n = n0; n < n1; n++) {
         int xOff = off(x) + n * g.inChannels * u.inVolume;
         float[] src = col;
         int srcOff = 0;
-        if (col == null) {
+        if (col == null) { // 1x1, stride 1, no padding: the input is the column matrix
           src = X;
           srcOff = xOff;
         } else {
           u.unfold(X, xOff, col);
         }
         for (int gi = 0; gi < g.groups; gi++) {
-          Sgemm.gemm(false, false, coutG, u.outVolume, rows, 1f, W, off(w) + gi * coutG * rows,
-              src, srcOff + gi * rows * u.outVolume, 0f,
-              Y, off(y) + (n * g.outChannels + gi * coutG) * u.outVolume, 0, coutG);
+          // y_g (coutG x P) = W_g (coutG x rows) @ col_g (rows x P)
+          mm(!split, false, false, coutG, u.outVolume, rows, W, off(w) + gi * coutG * rows,
+              src, srcOff + gi * rows * u.outVolume, 0f, Y, off(y) + (n * g.outChannels + gi * coutG) * u.outVolume);
         }
       }
     });
@@ -140,10 +168,15 @@ public final class CpuBackend extends NaiveBackend {
     float[] W = f(w);
     float[] DY = f(dy);
     float[] DX = f(dx);
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.backwardData(gemm, threads, g, W, off(w), DY, off(dy), DX, off(dx));
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps;
-    threads.forRange(g.batch, 1, (n0, n1) -> {
+    boolean split = g.batch >= threads.threads();
+    overSamples(g.batch, split, (n0, n1) -> {
       boolean direct = u.isIdentity();
       float[] col = direct ? null : Sgemm.scratch(1, g.inChannels * u.taps * u.outVolume);
       for (int n = n0; n < n1; n++) {
@@ -151,10 +184,9 @@ public final class CpuBackend extends NaiveBackend {
         float[] dst = direct ? DX : col;
         int dstOff = direct ? dxOff : 0;
         for (int gi = 0; gi < g.groups; gi++) {
-          // col_g = W_g^T @ dy_g
-          Sgemm.gemm(true, false, rows, u.outVolume, coutG, 1f, W, off(w) + gi * coutG * rows,
-              DY, off(dy) + (n * g.outChannels + gi * coutG) * u.outVolume, 0f,
-              dst, dstOff + gi * rows * u.outVolume, 0, rows);
+          // col_g (rows x P) = W_g^T (rows x coutG) @ dy_g (coutG x P)
+          mm(!split, true, false, rows, u.outVolume, coutG, W, off(w) + gi * coutG * rows,
+              DY, off(dy) + (n * g.outChannels + gi * coutG) * u.outVolume, 0f, dst, dstOff + gi * rows * u.outVolume);
         }
         if (!direct) {
           Arrays.fill(DX, dxOff, dxOff + g.inChannels * u.inVolume, 0f);
@@ -173,18 +205,26 @@ public final class CpuBackend extends NaiveBackend {
     Im2col u = new Im2col(g);
     float[] X = f(x);
     float[] DY = f(dy);
+    if (ImplicitConv.applies(g) && !u.isIdentity()) {
+      ImplicitConv.backwardFilter(gemm, threads, g, X, off(x), DY, off(dy), f(dw), off(dw));
+      return;
+    }
     int cinG = g.inChannels / g.groups;
     int coutG = g.outChannels / g.groups;
     int rows = cinG * u.taps;
     int wSize = n(dw);
-    int chunks = Math.min(threads.threads(), g.batch);
+    boolean split = g.batch >= threads.threads();
+    int chunks = split ? threads.threads() : 1;
     float[][] partial = new float[chunks][];
     // Each chunk of samples sums into its own buffer; buffers are added in chunk order, so the
     // result depends on the thread count only, never on timing.
     threads.forChunks(chunks, c -> {
-      float[] acc = new float[wSize];
+      float[] acc = chunks == 1 ? f(dw) : new float[wSize];
+      int accOff = chunks == 1 ? off(dw) : 0;
       float[] col = u.isIdentity() ? null : Sgemm.scratch(1, g.inChannels * u.taps * u.outVolume);
-      for (int n = CpuThreads.from(g.batch, chunks, c); n < CpuThreads.from(g.batch, chunks, c + 1); n++) {
+      int n0 = CpuThreads.from(g.batch, chunks, c);
+      int n1 = CpuThreads.from(g.batch, chunks, c + 1);
+      for (int n = n0; n < n1; n++) {
         int xOff = off(x) + n * g.inChannels * u.inVolume;
         float[] src = col;
         int srcOff = 0;
@@ -195,14 +235,14 @@ public final class CpuBackend extends NaiveBackend {
           u.unfold(X, xOff, col);
         }
         for (int gi = 0; gi < g.groups; gi++) {
-          // dW_g += dy_g @ col_g^T
-          Sgemm.gemm(false, true, coutG, rows, u.outVolume, 1f,
-              DY, off(dy) + (n * g.outChannels + gi * coutG) * u.outVolume,
-              src, srcOff + gi * rows * u.outVolume, 1f, acc, gi * coutG * rows, 0, coutG);
+          // dW_g (coutG x rows) += dy_g (coutG x P) @ col_g^T (P x rows)
+          mm(!split, false, true, coutG, rows, u.outVolume, DY, off(dy) + (n * g.outChannels + gi * coutG) * u.outVolume,
+              src, srcOff + gi * rows * u.outVolume, n == n0 ? 0f : 1f, acc, accOff + gi * coutG * rows);
         }
       }
       partial[c] = acc;
     });
+    if (chunks == 1) return;
     float[] DW = f(dw);
     int o = off(dw);
     System.arraycopy(partial[0], 0, DW, o, wSize);
@@ -210,6 +250,21 @@ public final class CpuBackend extends NaiveBackend {
       float[] p = partial[c];
       for (int i = 0; i < wSize; i++) DW[o + i] += p[i];
     }
+  }
+
+  /** Samples {@code [0, batch)}: split over the threads, or all on this one (whose GEMMs then split). */
+  private void overSamples(int batch, boolean split, CpuThreads.IntRangeBody body) {
+    if (split) threads.forRange(batch, 1, body);
+    else body.run(0, batch);
+  }
+
+  /** A contiguous product {@code C = op(A) op(B) + beta C}; over the threads when {@code parallel}. */
+  private void mm(boolean parallel, boolean transA, boolean transB, int m, int n, int k,
+      float[] a, int aOff, float[] b, int bOff, float beta, float[] c, int cOff) {
+    int lda = transA ? m : k;
+    int ldb = transB ? k : n;
+    if (parallel) gemm.gemm(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
+    else gemm.serial(transA, transB, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, beta, c, cOff, n);
   }
 
   // ------------------------------------------------------------------ pooling
@@ -220,9 +275,16 @@ public final class CpuBackend extends NaiveBackend {
       super.pool(g, x, y);
       return;
     }
-    Pool2 p = new Pool2(g);
     float[] X = f(x);
     float[] Y = f(y);
+    if (MaxPool2d.applies(g)) {
+      MaxPool2d mp = new MaxPool2d(g);
+      threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
+        for (int c = c0; c < c1; c++) mp.forward(gemm.kernel(), X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane);
+      });
+      return;
+    }
+    Pool2 p = new Pool2(g);
     threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
       for (int c = c0; c < c1; c++) p.forward(X, off(x) + c * p.inPlane, Y, off(y) + c * p.outPlane);
     });
@@ -234,10 +296,23 @@ public final class CpuBackend extends NaiveBackend {
       super.poolBackward(g, x, y, dy, dx);
       return;
     }
-    Pool2 p = new Pool2(g);
     float[] X = f(x);
     float[] DY = f(dy);
     float[] DX = f(dx);
+    if (MaxPool2d.applies(g)) {
+      MaxPool2d mp = new MaxPool2d(g);
+      float[] Y = f(y);
+      threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
+        for (int c = c0; c < c1; c++) {
+          int dxOff = off(dx) + c * mp.inPlane;
+          Arrays.fill(DX, dxOff, dxOff + mp.inPlane, 0f);
+          mp.backward(gemm.kernel(), X, off(x) + c * mp.inPlane, Y, off(y) + c * mp.outPlane, DY, off(dy) + c * mp.outPlane,
+              DX, dxOff);
+        }
+      });
+      return;
+    }
+    Pool2 p = new Pool2(g);
     threads.forRange(g.batch * g.channels, 4, (c0, c1) -> {
       for (int c = c0; c < c1; c++) {
         int dxOff = off(dx) + c * p.inPlane;
@@ -383,7 +458,7 @@ public final class CpuBackend extends NaiveBackend {
     threads.forRange(n(x), GRAIN, (i0, i1) -> {
       switch (a.kind()) {
         case RELU:
-          for (int i = i0; i < i1; i++) Y[yo + i] = Math.max(X[xo + i], 0f);
+          gemm.kernel().relu(X, xo + i0, Y, yo + i0, i1 - i0);
           break;
         case SIGMOID:
           for (int i = i0; i < i1; i++) Y[yo + i] = (float) (1 / (1 + Math.exp(-X[xo + i])));
@@ -414,7 +489,7 @@ public final class CpuBackend extends NaiveBackend {
     threads.forRange(n(x), GRAIN, (i0, i1) -> {
       switch (a.kind()) {
         case RELU:
-          for (int i = i0; i < i1; i++) DX[dxo + i] = X[xo + i] > 0 ? DY[go + i] : 0f;
+          gemm.kernel().reluBackward(X, xo + i0, DY, go + i0, DX, dxo + i0, i1 - i0);
           break;
         case SIGMOID:
           for (int i = i0; i < i1; i++) DX[dxo + i] = DY[go + i] * Y[yo + i] * (1 - Y[yo + i]);
@@ -529,9 +604,10 @@ public final class CpuBackend extends NaiveBackend {
     }
   }
 
-  private static void fillOp(BinaryOp op, float[] a, int ao, float s, float[] o, int oo, int n) {
+  private void fillOp(BinaryOp op, float[] a, int ao, float s, float[] o, int oo, int n) {
     switch (op) {
-      case ADD: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] + s; break;
+      case ADD: gemm.kernel().addScalar(a, ao, s, o, oo, n); break; // the bias add: vectorised
+      // (C2 leaves this two-array loop scalar)
       case SUB: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - s; break;
       case MUL: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * s; break;
       case DIV: for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / s; break;
@@ -557,6 +633,27 @@ public final class CpuBackend extends NaiveBackend {
       return;
     }
     threads.forRange(n(a), GRAIN, (i0, i1) -> fillOp(op, A, ao + i0, fs, O, oo + i0, i1 - i0));
+  }
+
+  /**
+   * The double sum of {@code n} floats in four independent running sums: one chain of double
+   * adds waits out the add's latency on every element (a bias gradient over LeNet's C1 output
+   * took a quarter of a millisecond). Fixed order, so still deterministic.
+   */
+  private static double sum(float[] x, int from, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+      s0 += x[from + i];
+      s1 += x[from + i + 1];
+      s2 += x[from + i + 2];
+      s3 += x[from + i + 3];
+    }
+    for (; i < n; i++) s0 += x[from + i];
+    return (s0 + s1) + (s2 + s3);
   }
 
   @Override
@@ -586,9 +683,7 @@ public final class CpuBackend extends NaiveBackend {
               if (v > acc || Float.isNaN(v)) acc = v;
             }
           } else {
-            double s = 0;
-            for (int i = 0; i < inner; i++) s += X[base + i];
-            acc += s;
+            acc += sum(X, base, inner);
           }
         }
         O[oo + m] = (float) (op == ReduceOp.MEAN ? acc / count : acc);

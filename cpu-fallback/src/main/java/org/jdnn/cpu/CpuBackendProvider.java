@@ -1,5 +1,6 @@
 package org.jdnn.cpu;
 
+import org.jdnn.cpu.gemm.GemmKernels;
 import org.jdnn.spi.Backend;
 import org.jdnn.spi.BackendProvider;
 import org.jdnn.tensor.Device;
@@ -13,7 +14,8 @@ public final class CpuBackendProvider implements BackendProvider {
 
   @Override
   public Availability probe() {
-    return Availability.yes("pure-Java CPU backend, " + CpuThreads.get().threads() + " threads");
+    return Availability.yes("pure-Java CPU backend, " + CpuThreads.get().threads() + " threads, GEMM kernel: "
+        + GemmKernels.describe());
   }
 
   @Override

@@ -1,11 +1,6 @@
 package org.jdnn.cpu;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -19,17 +14,89 @@ import java.util.function.IntConsumer;
 public final class CpuThreads {
   private static volatile CpuThreads instance;
   private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> false);
+  /** How long an idle worker keeps spinning for the next job before it parks. */
+  private static final long SPIN_NANOS = 200_000;
 
   private final int threads;
-  private final ExecutorService pool;
+  /** The job being run; workers spin (then park) until it changes. */
+  private volatile Job job;
+  /** Workers parked on {@link #lock}: the caller only takes the lock to wake them when some are. */
+  private final AtomicInteger parked = new AtomicInteger();
+  private final Object lock = new Object();
+
+  /**
+   * One call of {@link #forChunks}. Chunks are claimed from a counter by whichever thread is
+   * running (the caller included), so a worker the OS has descheduled (another process on the
+   * cores) delays only the chunk it already holds. Which thread runs a chunk does not change its
+   * result: chunk boundaries depend on the problem and the thread count only.
+   */
+  private static final class Job {
+    final IntConsumer body;
+    final int chunks;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicInteger remaining;
+    final Throwable[] failures;
+
+    Job(IntConsumer body, int chunks) {
+      this.body = body;
+      this.chunks = chunks;
+      this.remaining = new AtomicInteger(chunks);
+      this.failures = new Throwable[chunks];
+    }
+
+    /** Runs chunks until none is left to claim. */
+    void help() {
+      for (int c; (c = next.getAndIncrement()) < chunks; ) {
+        try {
+          body.accept(c);
+        } catch (Throwable t) {
+          failures[c] = t;
+        }
+        remaining.decrementAndGet();
+      }
+    }
+  }
 
   private CpuThreads(int threads) {
     this.threads = threads;
-    this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-      Thread t = new Thread(r, "jdnn-cpu");
+    // Dedicated workers that spin briefly between jobs: a step of a small network is dozens of
+    // parallel ops a few tens of microseconds long, and waking a parked thread from an executor's
+    // queue took about as long as the work itself (2 threads ran LeNet-5 no faster than 1).
+    for (int w = 1; w < threads; w++) {
+      Thread t = new Thread(this::work, "jdnn-cpu-" + w);
       t.setDaemon(true);
-      return t;
-    });
+      t.start();
+    }
+  }
+
+  private void work() {
+    INSIDE.set(true);
+    Job last = null;
+    while (true) {
+      Job j = job;
+      if (j == last) {
+        long since = System.nanoTime();
+        int spins = 0;
+        while ((j = job) == last) {
+          Thread.onSpinWait();
+          if ((++spins & 255) == 0 && System.nanoTime() - since > SPIN_NANOS) {
+            synchronized (lock) {
+              parked.incrementAndGet();
+              try {
+                while ((j = job) == last) lock.wait();
+              } catch (InterruptedException e) {
+                // daemon worker: keep serving
+              } finally {
+                parked.decrementAndGet();
+              }
+            }
+            break;
+          }
+        }
+      }
+      last = j;
+      j.help();
+    }
   }
 
   /** Sets the thread count; only before the pool is first used. */
@@ -62,7 +129,8 @@ public final class CpuThreads {
   /**
    * Runs {@code body.accept(chunk)} for chunks {@code 0..chunks-1} where {@code chunks =
    * min(threads, n)}; chunk {@code c} covers {@code [n*c/chunks, n*(c+1)/chunks)} (see
-   * {@link #from}). Returns the number of chunks.
+   * {@link #from}). The calling thread and the workers claim chunks until none is left.
+   * Returns the number of chunks.
    */
   public int forChunks(int n, IntConsumer body) {
     int chunks = Math.min(threads, n);
@@ -71,40 +139,32 @@ public final class CpuThreads {
       for (int c = 0; c < chunks; c++) body.accept(c);
       return chunks;
     }
-    List<Future<?>> futures = new ArrayList<>(chunks - 1);
-    for (int c = 1; c < chunks; c++) {
-      int chunk = c;
-      futures.add(pool.submit(() -> {
-        INSIDE.set(true);
-        try {
-          body.accept(chunk);
-        } finally {
-          INSIDE.set(false);
+    Job j;
+    synchronized (this) { // one job at a time: callers from several threads queue here
+      j = new Job(body, chunks);
+      job = j;
+      if (parked.get() > 0) {
+        synchronized (lock) {
+          lock.notifyAll();
         }
-      }));
-    }
-    INSIDE.set(true);
-    Throwable failure = null;
-    try {
-      body.accept(0);
-    } catch (Throwable t) {
-      failure = t;
-    } finally {
-      INSIDE.set(false);
-    }
-    for (Future<?> f : futures) {
+      }
+      INSIDE.set(true);
       try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (failure == null) failure = e.getCause();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) failure = e;
+        j.help();
+      } finally {
+        INSIDE.set(false);
+      }
+      int spins = 0;
+      while (j.remaining.get() > 0) { // chunks other threads claimed and still run
+        Thread.onSpinWait();
+        if ((++spins & 255) == 0) Thread.yield(); // their thread may be waiting for this core
       }
     }
-    if (failure instanceof RuntimeException) throw (RuntimeException) failure;
-    if (failure instanceof Error) throw (Error) failure;
-    if (failure != null) throw new RuntimeException(failure);
+    for (Throwable failure : j.failures) {
+      if (failure instanceof RuntimeException) throw (RuntimeException) failure;
+      if (failure instanceof Error) throw (Error) failure;
+      if (failure != null) throw new RuntimeException(failure);
+    }
     return chunks;
   }
 

@@ -38,6 +38,16 @@ final class Im2col {
     return taps == 1 && s[0] == 1 && s[1] == 1 && s[2] == 1 && p[0] == 0 && p[1] == 0 && p[2] == 0;
   }
 
+  /** Output columns {@code [lo, hi)} whose input column {@code ow*s + iw0} lies inside the row. */
+  private int lo(int iw0) {
+    return iw0 >= 0 ? 0 : Math.min(out[2], (-iw0 + s[2] - 1) / s[2]);
+  }
+
+  private int hi(int iw0) {
+    int last = in[2] - 1 - iw0; // largest ow*s allowed
+    return last < 0 ? 0 : Math.min(out[2], last / s[2] + 1);
+  }
+
   /** Fills {@code col} ({@code channels*taps x outVolume}) from the sample at {@code x[xOff]}. */
   void unfold(float[] x, int xOff, float[] col) {
     for (int c = 0; c < channels; c++) {
@@ -46,6 +56,10 @@ final class Im2col {
           for (int kw = 0; kw < k[2]; kw++) {
             int row = ((c * k[0] + kd) * k[1] + kh) * k[2] + kw;
             int dst = row * outVolume;
+            // The columns of one output row that read inside the input: zeros left and right of them.
+            int iw0 = -p[2] + kw * d[2];
+            int lo = lo(iw0);
+            int hi = Math.max(lo, hi(iw0));
             for (int od = 0; od < out[0]; od++) {
               int id = od * s[0] - p[0] + kd * d[0];
               for (int oh = 0; oh < out[1]; oh++) {
@@ -55,16 +69,14 @@ final class Im2col {
                   java.util.Arrays.fill(col, o, o + out[2], 0f);
                   continue;
                 }
-                int src = xOff + (c * in[0] + id) * in[1] * in[2] + ih * in[2];
-                int iw0 = -p[2] + kw * d[2];
-                if (s[2] == 1 && iw0 >= 0 && iw0 + out[2] <= in[2]) {
-                  System.arraycopy(x, src + iw0, col, o, out[2]);
+                int src = xOff + (c * in[0] + id) * in[1] * in[2] + ih * in[2] + iw0;
+                for (int j = 0; j < lo; j++) col[o + j] = 0f; // a pad or two: too short for Arrays.fill
+                if (s[2] == 1) {
+                  System.arraycopy(x, src + lo, col, o + lo, hi - lo);
                 } else {
-                  for (int ow = 0; ow < out[2]; ow++) {
-                    int iw = ow * s[2] + iw0;
-                    col[o + ow] = iw >= 0 && iw < in[2] ? x[src + iw] : 0f;
-                  }
+                  for (int ow = lo; ow < hi; ow++) col[o + ow] = x[src + ow * s[2]];
                 }
+                for (int j = hi; j < out[2]; j++) col[o + j] = 0f;
               }
             }
           }
@@ -81,6 +93,9 @@ final class Im2col {
           for (int kw = 0; kw < k[2]; kw++) {
             int row = ((c * k[0] + kd) * k[1] + kh) * k[2] + kw;
             int src = row * outVolume;
+            int iw0 = -p[2] + kw * d[2];
+            int lo = lo(iw0);
+            int hi = Math.max(lo, hi(iw0));
             for (int od = 0; od < out[0]; od++) {
               int id = od * s[0] - p[0] + kd * d[0];
               if (id < 0 || id >= in[0]) continue;
@@ -88,16 +103,19 @@ final class Im2col {
                 int ih = oh * s[1] - p[1] + kh * d[1];
                 if (ih < 0 || ih >= in[1]) continue;
                 int o = src + (od * out[1] + oh) * out[2];
-                int dst = dxOff + (c * in[0] + id) * in[1] * in[2] + ih * in[2];
-                for (int ow = 0; ow < out[2]; ow++) {
-                  int iw = ow * s[2] - p[2] + kw * d[2];
-                  if (iw >= 0 && iw < in[2]) dx[dst + iw] += col[o + ow];
-                }
+                int dst = dxOff + (c * in[0] + id) * in[1] * in[2] + ih * in[2] + iw0;
+                if (s[2] == 1) addRow(col, o, dx, dst, lo, hi);
+                else for (int ow = lo; ow < hi; ow++) dx[dst + ow * s[2]] += col[o + ow];
               }
             }
           }
         }
       }
     }
+  }
+
+  // A loop of its own so that C2 vectorises it.
+  private static void addRow(float[] src, int so, float[] dst, int dOff, int lo, int hi) {
+    for (int j = lo; j < hi; j++) dst[dOff + j] += src[so + j];
   }
 }

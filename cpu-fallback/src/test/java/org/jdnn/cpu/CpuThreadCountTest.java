@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,8 +30,12 @@ class CpuThreadCountTest {
   @ValueSource(ints = {1, 3})
   void agreesWithTheReferenceAndIsDeterministicAt(int threads) throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx1g", "-Djdnn.cpu.threads=" + threads,
-        "-cp", System.getProperty("java.class.path"), ThreadCountProbe.class.getName());
+    List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g", "-Djdnn.cpu.threads=" + threads));
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) { // the same GEMM kernel as here
+      cmd.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ThreadCountProbe.class.getName()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.redirectErrorStream(true);
     Process p = pb.start();
     byte[] output = p.getInputStream().readAllBytes(); // the probe prints little: no risk of blocking
@@ -41,5 +46,7 @@ class CpuThreadCountTest {
     assertEquals(0, p.exitValue(), "the probe at " + threads + " threads failed:\n" + text);
     assertTrue(text.contains("threads=" + threads + " "), "the child JVM did not run with " + threads
         + " threads:\n" + text);
+    String kernel = org.jdnn.cpu.gemm.GemmKernels.preferred().name();
+    assertTrue(text.contains("gemm=" + kernel), "the child JVM did not run the GEMM kernel " + kernel + ":\n" + text);
   }
 }

@@ -36,7 +36,8 @@ public final class ThreadCountProbe {
   /** Prints {@code threads=N}, one line per failure, and exits with status 1 if any op failed. */
   public static void main(String[] args) {
     List<String> failures = check();
-    System.out.println("threads=" + CpuThreads.get().threads() + " ops=" + ops().size());
+    System.out.println("threads=" + CpuThreads.get().threads() + " ops=" + ops().size() + " gemm="
+        + org.jdnn.cpu.gemm.GemmKernels.preferred().name());
     failures.forEach(f -> System.out.println("FAIL " + f));
     System.exit(failures.isEmpty() ? 0 : 1);
   }
